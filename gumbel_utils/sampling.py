@@ -1,0 +1,218 @@
+"""Sampling a categorical distribution: the Gumbel-max trick and the reference sampler.
+
+Shapes follow one rule everywhere in the package: ``logits`` has shape
+``(*batch, K)`` with the K categories on the last axis (``batch`` is empty or
+one axis), and ``size`` adds leading axes, so that ``gumbel_max(logits,
+size=n)`` has shape ``(n, *batch)``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from ._checks import as_generator, check_logits, check_size
+from .numerics import _softmax_unchecked
+
+__all__ = ["sample_gumbel", "gumbel_max", "sample_categorical", "perturbed_max"]
+
+#: Smallest uniform draw used: ``-log(-log(TINY))`` is about -6.56, finite.
+_TINY = np.finfo(np.float64).tiny
+
+
+def _fill_gumbel(out: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Fill ``out`` in place with standard Gumbel draws ``-log(-log U)``.
+
+    ``U`` comes from ``[0, 1)``; it is clipped below at the smallest normal
+    double, so ``U`` is never 0 and ``g`` is never ``-inf``. (``U < 1``
+    always, so ``g <= -log(-log(1 - 2**-53)) ~ 36.7``.)
+    """
+    rng.random(out=out)
+    np.maximum(out, _TINY, out=out)
+    np.log(out, out=out)
+    np.negative(out, out=out)
+    np.log(out, out=out)
+    np.negative(out, out=out)
+    return out
+
+
+def sample_gumbel(shape: int | tuple[int, ...] | None = None, *, rng=None) -> np.ndarray:
+    r"""Standard Gumbel(0, 1) draws, always finite.
+
+    Parameters
+    ----------
+    shape : int or tuple of ints, optional
+        Output shape; None gives a 0-d array.
+    rng : None, int or numpy.random.Generator, optional
+        Source of randomness (normalised with :func:`numpy.random.default_rng`).
+
+    Returns
+    -------
+    ndarray of float64
+
+    Notes
+    -----
+    .. math:: g = -\log(-\log U), \qquad U \sim \mathrm{Uniform}(0, 1),
+
+    has CDF :math:`F(g) = \exp(-e^{-g})`. NumPy's uniforms lie in
+    :math:`[0, 1)`, and :math:`U = 0` (probability :math:`2^{-53}` per draw in
+    float64, about :math:`2^{-24}` in float32) would give :math:`g = -\infty`;
+    here :math:`U` is clipped below at the smallest normal double, as
+    TensorFlow Probability draws from ``[tiny, 1)``.
+
+    References
+    ----------
+    .. [1] E. J. Gumbel, "Statistical theory of extreme values and some
+       practical applications", NBS Applied Mathematics Series 33, 1954.
+
+    Examples
+    --------
+    >>> from gumbel_utils import sample_gumbel
+    >>> g = sample_gumbel(100_000, rng=0)
+    >>> round(float(g.mean()), 2)   # Euler-Mascheroni constant 0.5772...
+    0.58
+
+    The unguarded formula at the one uniform that breaks it:
+
+    >>> import numpy as np
+    >>> with np.errstate(divide="ignore"):
+    ...     -np.log(-np.log(np.float64(0.0)))
+    np.float64(-inf)
+    """
+    out = np.empty(check_size(shape, "shape"), dtype=np.float64)
+    return _fill_gumbel(out, as_generator(rng))
+
+
+def _shifted(logits: np.ndarray) -> np.ndarray:
+    """``logits - max(logits)`` per row: the same array for ``logits`` and ``logits + c``."""
+    return logits - logits.max(axis=-1, keepdims=True)
+
+
+def gumbel_max(logits: ArrayLike, size: int | tuple[int, ...] | None = None, *, rng=None) -> np.ndarray:
+    r"""Sample categories by the Gumbel-max trick, ``argmax(logits + g)``.
+
+    Parameters
+    ----------
+    logits : array_like, shape (K,) or (B, K)
+        Unnormalised log-probabilities (logits or log-probabilities: a
+        constant shift changes nothing). ``-inf`` marks a category of
+        probability zero, which is never returned.
+    size : int or tuple of ints, optional
+        Number (or shape) of independent samples. None draws one.
+    rng : None, int or numpy.random.Generator, optional
+        Source of randomness.
+
+    Returns
+    -------
+    ndarray of int64, shape ``size + batch``
+        ``()`` or ``(n,)`` for 1-D logits; ``(B,)`` or ``(n, B)`` for logits
+        of shape (B, K), one category per row of ``logits``.
+
+    Notes
+    -----
+    With :math:`g_k` independent standard Gumbel,
+
+    .. math::
+
+        P\Big(\arg\max_k (x_k + g_k) = k\Big)
+        = \frac{e^{x_k}}{\sum_i e^{x_i}} = \operatorname{softmax}(x)_k ,
+
+    and :math:`\max_k (x_k + g_k) \sim \mathrm{Gumbel}(\log\sum_i e^{x_i})`,
+    independently of which :math:`k` attains it (see :func:`perturbed_max`).
+    The logits are shifted by their maximum before the noise is added, so
+    ``logits`` and ``logits + c`` give identical samples from the same ``rng``
+    (whenever ``logits + c`` is exact in floating point).
+
+    References
+    ----------
+    .. [1] C. J. Maddison, D. Tarlow and T. Minka, "A* Sampling", NeurIPS 2014.
+    .. [2] C. J. Maddison, A. Mnih and Y. W. Teh, "The Concrete Distribution",
+       ICLR 2017, Section 3.1.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gumbel_utils import gumbel_max, softmax
+    >>> x = np.log([0.2, 0.3, 0.5])
+    >>> k = gumbel_max(x, size=100_000, rng=0)
+    >>> np.bincount(k, minlength=3) / k.size    # close to [0.2, 0.3, 0.5]
+    array([0.20286, 0.29896, 0.49818])
+    >>> bool((gumbel_max(x + 7.0, size=10, rng=1) == gumbel_max(x, size=10, rng=1)).all())
+    True
+    >>> gumbel_max(np.zeros((4, 2)), size=3, rng=0).shape      # (n, B)
+    (3, 4)
+    """
+    x = _shifted(check_logits(logits))
+    noise = np.empty(check_size(size) + x.shape, dtype=np.float64)
+    _fill_gumbel(noise, as_generator(rng))
+    noise += x
+    return noise.argmax(axis=-1)
+
+
+def perturbed_max(logits: ArrayLike, size: int | tuple[int, ...] | None = None, *, rng=None) -> tuple[np.ndarray, np.ndarray]:
+    r"""The Gumbel-max sample together with the maximum it attains.
+
+    Parameters
+    ----------
+    logits, size, rng
+        As in :func:`gumbel_max`.
+
+    Returns
+    -------
+    index : ndarray of int64, shape ``size + batch``
+        :math:`\arg\max_k (x_k + g_k)`.
+    maximum : ndarray of float64, shape ``size + batch``
+        :math:`\max_k (x_k + g_k)`, which is Gumbel with location
+        :math:`\log\sum_k e^{x_k}` and independent of ``index`` (max-stability).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gumbel_utils import perturbed_max
+    >>> k, m = perturbed_max(np.log([0.5, 0.5]), size=200_000, rng=0)
+    >>> round(float(m.mean()), 2)     # log(1) + Euler-Mascheroni constant
+    0.58
+    """
+    x = check_logits(logits)
+    noise = np.empty(check_size(size) + x.shape, dtype=np.float64)
+    _fill_gumbel(noise, as_generator(rng))
+    noise += x
+    index = noise.argmax(axis=-1)
+    return index, np.take_along_axis(noise, index[..., None], axis=-1)[..., 0]
+
+
+def sample_categorical(logits: ArrayLike, size: int | tuple[int, ...] | None = None, *, rng=None) -> np.ndarray:
+    r"""Reference sampler: inverse CDF of ``softmax(logits)``.
+
+    Same arguments, shapes and ``-inf`` rule as :func:`gumbel_max`; it uses one
+    uniform per sample instead of K Gumbels, and exists so that notebooks and
+    tests can show that both samplers have the same law.
+
+    Notes
+    -----
+    With :math:`p = \operatorname{softmax}(x)`, :math:`C_k = \sum_{i \le k} p_i`
+    and :math:`U \sim \mathrm{Uniform}(0, 1)`, the sample is the smallest
+    :math:`k` with :math:`U C_K < C_k`; it equals :math:`k` with probability
+    :math:`C_k - C_{k-1} = p_k`. A category with :math:`p_k = 0` adds an empty
+    interval and is never returned.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gumbel_utils import sample_categorical
+    >>> k = sample_categorical(np.log([0.2, 0.3, 0.5]), size=100_000, rng=0)
+    >>> np.bincount(k, minlength=3) / k.size
+    array([0.20127, 0.29971, 0.49902])
+    """
+    x = check_logits(logits)
+    p = _softmax_unchecked(x)
+    cdf = np.cumsum(p, axis=-1)
+    shape = check_size(size) + x.shape[:-1]
+    v = as_generator(rng).random(shape) * cdf[..., -1]
+    if x.ndim == 1:
+        index = np.searchsorted(cdf, v, side="right")
+    else:
+        index = (cdf <= v[..., None]).sum(axis=-1)
+    # Guard against rounding at the top end: never beyond the last possible category.
+    last_possible = (x.shape[-1] - 1) - np.argmax(p[..., ::-1] > 0, axis=-1)
+    return np.minimum(index, last_possible).astype(np.int64)

@@ -1,0 +1,119 @@
+"""Statistics the notebooks use to compare samples with exact probabilities."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+from numpy.typing import ArrayLike
+from scipy import stats
+
+__all__ = ["frequencies", "total_variation", "GoodnessOfFit", "goodness_of_fit"]
+
+
+def _check_probs(probs: ArrayLike, name: str = "probs") -> np.ndarray:
+    p = np.asarray(probs, dtype=np.float64)
+    if p.ndim != 1 or p.size == 0:
+        raise ValueError(f"{name} must be a non-empty 1-D array, got shape {p.shape}")
+    if not np.isfinite(p).all() or (p < 0).any() or not np.isclose(p.sum(), 1.0, atol=1e-9):
+        raise ValueError(f"{name} must be finite, >= 0 and sum to 1")
+    return p
+
+
+def _counts(samples: ArrayLike, num_categories: int) -> np.ndarray:
+    k = np.asarray(samples)
+    if k.size == 0:
+        raise ValueError("samples must not be empty")
+    if not np.issubdtype(k.dtype, np.integer) or k.min() < 0 or k.max() >= num_categories:
+        raise ValueError(f"samples must be integers in [0, {num_categories})")
+    return np.bincount(k.ravel(), minlength=num_categories)
+
+
+def frequencies(samples: ArrayLike, num_categories: int) -> tuple[np.ndarray, np.ndarray]:
+    r"""Empirical frequencies of category indices and their standard errors.
+
+    Returns
+    -------
+    freq : ndarray, shape (K,)
+        :math:`\hat p_k = n_k / N`.
+    stderr : ndarray, shape (K,)
+        :math:`\sqrt{\hat p_k (1 - \hat p_k) / N}`, the binomial standard error.
+
+    Examples
+    --------
+    >>> frequencies([0, 2, 2, 2], 3)[0]
+    array([0.25, 0.  , 0.75])
+    """
+    n = _counts(samples, num_categories)
+    freq = n / n.sum()
+    return freq, np.sqrt(freq * (1.0 - freq) / n.sum())
+
+
+def total_variation(p: ArrayLike, q: ArrayLike) -> float:
+    r"""Total-variation distance :math:`\tfrac12 \sum_k |p_k - q_k|` between two distributions.
+
+    It is the largest difference in probability the two give to any event; for
+    empirical frequencies of N samples it shrinks like :math:`1/\sqrt{N}`.
+
+    >>> total_variation([0.5, 0.5], [0.9, 0.1])
+    0.4
+    """
+    p, q = np.asarray(p, dtype=np.float64), np.asarray(q, dtype=np.float64)
+    if p.shape != q.shape:
+        raise ValueError(f"p and q must have the same shape, got {p.shape} and {q.shape}")
+    return float(0.5 * np.abs(p - q).sum())
+
+
+class GoodnessOfFit(NamedTuple):
+    """Result of :func:`goodness_of_fit`."""
+
+    statistic: float
+    pvalue: float
+    dof: int
+    impossible: int
+
+
+def goodness_of_fit(samples: ArrayLike, probs: ArrayLike, *, min_expected: float = 5.0) -> GoodnessOfFit:
+    r"""Pearson chi-square test of sampled category indices against probabilities.
+
+    Categories whose expected count :math:`N p_k` is below ``min_expected`` are
+    pooled into one bin (the chi-square approximation needs about 5 expected
+    per bin). Categories with :math:`p_k = 0` are left out of the test; if any
+    sample landed in one, the p-value is 0 and ``impossible`` counts them.
+
+    Returns
+    -------
+    GoodnessOfFit
+        ``statistic``, ``pvalue`` (from :func:`scipy.stats.chisquare`), degrees of
+        freedom and the number of samples in impossible categories.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gumbel_utils import gumbel_max, goodness_of_fit, softmax
+    >>> x = np.array([0.0, 1.0, 2.0])
+    >>> r = goodness_of_fit(gumbel_max(x, size=10_000, rng=0), softmax(x))
+    >>> bool(r.pvalue > 0.001), r.dof
+    (True, 2)
+    """
+    p = _check_probs(probs)
+    n = _counts(samples, p.size)
+    total = n.sum()
+    impossible = int(n[p == 0].sum())
+    if impossible:
+        return GoodnessOfFit(np.inf, 0.0, 0, impossible)
+    possible = p > 0
+    obs, exp = n[possible], total * p[possible]
+    small = exp < min_expected
+    if small.any():
+        obs = np.append(obs[~small], obs[small].sum())
+        exp = np.append(exp[~small], exp[small].sum())
+        if exp[-1] < min_expected and exp.size > 1:  # fold a still-small pool into the smallest bin
+            i = np.argmin(exp[:-1])
+            obs[i] += obs[-1]
+            exp[i] += exp[-1]
+            obs, exp = obs[:-1], exp[:-1]
+    if exp.size < 2:
+        return GoodnessOfFit(0.0, 1.0, 0, 0)
+    res = stats.chisquare(obs, exp * (obs.sum() / exp.sum()))
+    return GoodnessOfFit(float(res.statistic), float(res.pvalue), int(exp.size - 1), 0)
