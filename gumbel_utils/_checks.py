@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-__all__ = ["as_generator", "check_logits", "check_tau", "check_size", "check_simplex_points"]
+__all__ = ["as_generator", "check_logits", "logits_as_rows", "row_max", "check_tau", "check_size", "check_simplex_points"]
 
 
 def as_generator(rng: Any = None) -> np.random.Generator:
@@ -36,12 +36,13 @@ def check_logits(
     *,
     ndim: tuple[int, ...] | None = (1, 2),
     allow_neg_inf: bool = True,
+    axis: int = -1,
 ) -> np.ndarray:
     """Return ``logits`` as a float64 array, or raise ValueError naming ``name``.
 
     Rules: real numbers only; not empty; no NaN; no ``+inf``; ``-inf`` means
     probability zero and is allowed (unless ``allow_neg_inf`` is False), but not
-    for every category of a row.
+    for every category of a row (the categories lie along ``axis``).
     """
     try:
         arr = np.asarray(logits, dtype=np.float64)
@@ -54,6 +55,8 @@ def check_logits(
         raise ValueError(f"{name} must have at least one axis (the categories)")
     if arr.size == 0:
         raise ValueError(f"{name} must not be empty, got shape {arr.shape}")
+    if np.isfinite(arr).all():  # fast path: one pass over the data when everything is finite
+        return arr
     if np.isnan(arr).any():
         raise ValueError(f"{name} contains NaN")
     if np.isposinf(arr).any():
@@ -61,9 +64,45 @@ def check_logits(
     if np.isneginf(arr).any():
         if not allow_neg_inf:
             raise ValueError(f"{name} contains -inf, which is not allowed here")
-        if np.isneginf(arr).all(axis=-1).any():
+        if np.isneginf(arr).all(axis=axis).any():
             raise ValueError(f"{name} has a row where every logit is -inf (no category has positive probability)")
     return arr
+
+
+def logits_as_rows(logits: ArrayLike, name: str = "logits") -> np.ndarray:
+    """(K,) or (B, K) logits as a float64 (B, K) array, checking type and shape but not values.
+
+    Pair it with :func:`row_max`, which checks the values in the same pass.
+    """
+    try:
+        arr = np.asarray(logits, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name} must be an array of real numbers") from exc
+    if arr.ndim not in (1, 2) or arr.size == 0:
+        check_logits(arr, name)  # raises with the usual message
+    return arr.reshape(-1, arr.shape[-1])
+
+
+def row_max(x2: np.ndarray, name: str = "logits") -> np.ndarray:
+    """Row maxima, shape (B, 1), of (B, K) logits; ValueError (as :func:`check_logits`) for bad values.
+
+    One pass finds the maxima and validates: a row's maximum is finite exactly
+    when the row has no NaN (max and argmax propagate it), no ``+inf`` and
+    not only ``-inf``.
+
+    >>> row_max(np.array([[0.0, 2.0, -np.inf]]))
+    array([[2.]])
+    """
+    if x2.shape[1] <= 8:  # few categories: column-wise maxima beat a per-row reduction
+        top = x2[:, :1].copy()
+        for j in range(1, x2.shape[1]):
+            np.maximum(top, x2[:, j : j + 1], out=top)
+    else:  # argmax (propagating NaN) then a gather: several times faster than x.max(axis=-1)
+        top = x2[np.arange(x2.shape[0]), x2.argmax(axis=-1)][:, None]
+    if not np.isfinite(top).all():
+        check_logits(x2, name)  # raises: NaN, +inf or a row of -inf
+        raise ValueError(f"{name} must be finite or -inf, with a finite logit in every row")  # pragma: no cover
+    return top
 
 
 def check_tau(tau: ArrayLike, name: str = "tau") -> float | np.ndarray:
@@ -90,7 +129,7 @@ def check_size(size: Any, name: str = "size") -> tuple[int, ...]:
     try:
         shape = tuple(int(s) for s in size)
         ok = all(isinstance(s, numbers.Integral) and not isinstance(s, bool) for s in size)
-    except TypeError as exc:
+    except (TypeError, ValueError) as exc:  # ValueError: int("x")
         raise ValueError(f"{name} must be None, an int or a tuple of ints, got {size!r}") from exc
     if not ok or any(s < 0 for s in shape):
         raise ValueError(f"{name} must be None, an int or a tuple of ints >= 0, got {size!r}")

@@ -88,7 +88,7 @@ def softmax(logits: ArrayLike, tau: ArrayLike = 1.0, axis: int = -1) -> np.ndarr
     >>> softmax([0.0, -np.inf, 0.0])
     array([0.5, 0. , 0.5])
     """
-    x = check_logits(logits, ndim=None)
+    x = check_logits(logits, ndim=None, axis=axis)
     t = check_tau(tau)
     return _softmax_unchecked(x, t, axis)
 
@@ -123,7 +123,7 @@ def log_softmax(logits: ArrayLike, tau: ArrayLike = 1.0, axis: int = -1) -> np.n
     >>> log_softmax([0.0, -1000.0])     # np.log(softmax(...)) would give -inf
     array([    0., -1000.])
     """
-    x = check_logits(logits, ndim=None)
+    x = check_logits(logits, ndim=None, axis=axis)
     t = check_tau(tau)
     z = _scaled_shifted(x, t, axis)
     return z - np.log(np.exp(z).sum(axis=axis, keepdims=True))

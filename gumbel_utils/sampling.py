@@ -8,16 +8,21 @@ size=n)`` has shape ``(n, *batch)``.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._checks import as_generator, check_logits, check_size
+from ._checks import as_generator, check_logits, check_size, logits_as_rows, row_max
 from .numerics import _softmax_unchecked
 
 __all__ = ["sample_gumbel", "gumbel_max", "sample_categorical", "perturbed_max"]
 
 #: Smallest uniform draw used: ``-log(-log(TINY))`` is about -6.56, finite.
 _TINY = np.finfo(np.float64).tiny
+
+#: Numbers per block in :func:`gumbel_max` (scratch buffers that stay in the CPU cache).
+_BLOCK = 1 << 16
 
 
 def _fill_gumbel(out: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -28,7 +33,8 @@ def _fill_gumbel(out: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     always, so ``g <= -log(-log(1 - 2**-53)) ~ 36.7``.)
     """
     rng.random(out=out)
-    np.maximum(out, _TINY, out=out)
+    if out.size and out.min() == 0.0:  # rare: a min is cheaper than clipping every draw
+        np.maximum(out, _TINY, out=out)
     np.log(out, out=out)
     np.negative(out, out=out)
     np.log(out, out=out)
@@ -142,11 +148,69 @@ def gumbel_max(logits: ArrayLike, size: int | tuple[int, ...] | None = None, *, 
     >>> gumbel_max(np.zeros((4, 2)), size=3, rng=0).shape      # (n, B)
     (3, 4)
     """
-    x = _shifted(check_logits(logits))
-    noise = np.empty(check_size(size) + x.shape, dtype=np.float64)
-    _fill_gumbel(noise, as_generator(rng))
-    noise += x
-    return noise.argmax(axis=-1)
+    x2 = logits_as_rows(logits)
+    batch = np.shape(logits)[:-1]
+    shape = check_size(size)
+    gen = as_generator(rng)
+    n_rows, k = x2.shape
+    n_samples = math.prod(shape)
+    # Work in blocks of about _BLOCK numbers that stay in the CPU cache, filled in C order,
+    # so the draws are exactly those of one big ``_fill_gumbel`` over ``size + logits.shape``.
+    if n_rows * k <= _BLOCK:
+        step_s, step_b = max(1, _BLOCK // (n_rows * k)), n_rows
+        # Logits minus their row maximum: the same array for logits + c (exact shift invariance).
+        shifted = (x2 - row_max(x2))[None]
+    else:
+        step_s, step_b = 1, max(1, _BLOCK // k)
+        shifted = None  # shift each block of rows while it is in cache
+        if n_samples == 0:
+            row_max(x2)  # validate the values even when no block runs
+    u_buf = np.empty(step_s * step_b * k)
+    z_buf = np.empty_like(u_buf)
+    out = np.empty((n_samples, n_rows), dtype=np.intp)
+    flat = out.reshape(-1)
+    for s0 in range(0, n_samples, step_s):
+        s1 = min(s0 + step_s, n_samples)
+        for b0 in range(0, n_rows, step_b):
+            b1 = min(b0 + step_b, n_rows)
+            blk = (s1 - s0, b1 - b0, k)
+            u = u_buf[: math.prod(blk)].reshape(blk)
+            z = z_buf[: u.size].reshape(blk)
+            if shifted is None:
+                xb = x2[b0:b1]
+                np.subtract(xb, row_max(xb), out=z[0])
+                np.subtract(z, _neg_gumbel(u, gen), out=z)  # (x - max x) + g
+            else:
+                np.subtract(shifted, _neg_gumbel(u, gen), out=z)
+            # the block is contiguous in ``out`` (whole rows, or one sample): write through a flat view
+            _argmax_last(z.reshape(-1, k), flat[s0 * n_rows + b0 : (s1 - 1) * n_rows + b1])
+    out = out.reshape(shape + batch)
+    return out[()] if out.ndim == 0 else out
+
+
+def _neg_gumbel(u: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Fill ``u`` in place with ``log(-log U) = -g`` (``U`` clipped below at tiny, as in :func:`_fill_gumbel`)."""
+    rng.random(out=u)
+    if u.min() == 0.0:  # U = 0 would give g = -inf; a min is cheaper than clipping every draw
+        np.maximum(u, _TINY, out=u)
+    np.log(u, out=u)
+    np.negative(u, out=u)
+    np.log(u, out=u)
+    return u
+
+
+def _argmax_last(z: np.ndarray, out: np.ndarray) -> None:
+    """``out[:] = z.argmax(axis=-1)`` for a finite-or--inf (n, K) array; column by column when K is small."""
+    k = z.shape[1]
+    if k > 8:
+        out[:] = z.argmax(axis=-1)
+        return
+    best = z[:, 0].copy()
+    out[:] = 0
+    for j in range(1, k):
+        better = z[:, j] > best  # strict: ties keep the first index, as argmax does
+        out[better] = j
+        np.maximum(best, z[:, j], out=best)
 
 
 def perturbed_max(logits: ArrayLike, size: int | tuple[int, ...] | None = None, *, rng=None) -> tuple[np.ndarray, np.ndarray]:

@@ -111,6 +111,10 @@ def pyplot_axes(ax=None, *, figsize: tuple[float, float] = (8.0, 4.5)):
         return ax
     import matplotlib.pyplot as plt
 
+    # Make the figure outside rc_context: the first pyplot figure loads the backend, and the
+    # inline backend then turns interactive mode on; inside course_style() that would be undone
+    # on exit, and no later figure of the notebook would be shown.
+    fig = plt.figure(figsize=figsize, dpi=STYLE["figure.dpi"], layout="constrained")
     with course_style():
-        _fig, new_ax = plt.subplots(figsize=figsize)
+        new_ax = fig.add_subplot()
     return new_ax
