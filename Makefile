@@ -32,6 +32,7 @@ test-fast: setup
 bench: setup
 	$(BIN)/python benchmarks/bench_sampling.py
 	$(BIN)/python benchmarks/bench_widgets.py
+	$(BIN)/python benchmarks/bench_estimators.py
 
 # Student versions of the notebooks (worked solutions removed) in student/.
 student: setup
