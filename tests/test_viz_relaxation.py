@@ -1,0 +1,319 @@
+"""Notebook 2 (relaxation and temperature): explorers driven through their sliders, and the
+measurements the notebook prints.
+
+Each explorer is driven by setting ``explorer.controls[name].value``; the assertions read
+the drawn data back from the artists (``explorer.artists``) and compare it with the
+package functions that define it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from gumbel_utils import (
+    TRIANGLE,
+    binary_concrete_log_prob,
+    concrete_log_prob,
+    gumbel_softmax,
+    sample_binary_concrete,
+    sample_gumbel,
+    softmax,
+)
+from gumbel_utils.relaxation_stats import (
+    fraction_near_one_hot,
+    interior_mode,
+    interior_mode_threshold,
+    log_convexity_threshold,
+    mc_mean,
+    mean_vs_tau,
+    relaxation_path,
+    simplex_segment,
+    tau_for_near_one_hot_fraction,
+)
+from gumbel_utils.viz import relaxation as viz
+
+X = np.log([0.2, 0.3, 0.5])
+TAUS = [0.01, 0.03, 0.1, 0.3, 0.5, 1.0, 2.0, 5.0, 10.0]
+
+
+def _xy(line):
+    """The single (x, y) point of a one-marker Line2D."""
+    return np.array([np.asarray(line.get_xdata())[0], np.asarray(line.get_ydata())[0]])
+
+
+# --------------------------------------------------------------------------- section 1
+
+
+def test_relaxation_path_point_is_gumbel_softmax_with_fixed_noise_and_argmax_never_changes():
+    e = viz.explore_relaxation_path(X, tau=1.0, seed=3)
+    g = sample_gumbel(3, rng=3)
+    k_star = int(np.argmax(X + g))
+    png0 = e.image.value
+    for tau in TAUS:
+        e.controls["tau"].value = tau
+        y = gumbel_softmax(X, tau, noise=g)
+        np.testing.assert_allclose(_xy(e.artists["point"]), y @ TRIANGLE, atol=1e-12)
+        np.testing.assert_allclose([b.get_height() for b in e.artists["bars"]], y, atol=1e-12)
+        assert e.artists["state"]["argmax"] == k_star
+        assert "same: yes" in e.status.value
+    assert e.image.value != png0
+    assert len(e.timings) == 1 + len(TAUS)
+
+
+def test_relaxation_path_runs_from_vertex_to_centre_for_every_seed():
+    e = viz.explore_relaxation_path()
+    for seed in range(0, 31, 5):
+        e.controls["seed"].value = seed
+        g = sample_gumbel(3, rng=seed)
+        path = np.column_stack(e.artists["path"].get_data())
+        ends = relaxation_path(viz._DEFAULT_LOGITS, g, [0.01, 10.0]) @ TRIANGLE
+        np.testing.assert_allclose(path[[0, -1]], ends, atol=1e-12)
+        k = int(np.argmax(np.asarray(viz._DEFAULT_LOGITS) + g))
+        np.testing.assert_allclose(_xy(e.artists["vertex"]), TRIANGLE[k])
+
+
+def test_argmax_invariance_over_many_draws_and_temperatures():
+    """The notebook's check: 500 draws x 301 temperatures, zero argmax changes."""
+    G = sample_gumbel((500, 3), rng=1)
+    taus = np.logspace(-2, 1, 301)
+    changes = sum(int((relaxation_path(X, gi, taus).argmax(axis=1) != np.argmax(X + gi)).sum()) for gi in G)
+    assert changes == 0
+    ends = np.array([relaxation_path(X, gi, [0.01, 10.0]) for gi in G])
+    assert np.median(1 - ends[:, 0].max(axis=1)) < 1e-6  # at the vertex
+    assert np.median(np.abs(ends[:, 1] - 1 / 3).max(axis=1)) < 0.1  # near the centre
+
+
+# --------------------------------------------------------------------------- section 2
+
+
+def test_simplex_heatmap_equals_concrete_log_prob_on_grid_and_samples_reuse_noise():
+    e = viz.explore_concrete_simplex()
+    grid = e.artists["grid"]
+    noise = e.artists["state"]["noise"]
+    png = e.image.value
+    moves = [("tau", t) for t in TAUS] + [("x1", 1.5), ("x2", -2.0), ("x3", 0.7)]
+    for name, value in moves:
+        e.controls[name].value = value
+        x = np.array([e.controls[f"x{k}"].value for k in (1, 2, 3)])
+        tau = e.controls["tau"].value
+        drawn = np.ma.getdata(e.artists["heatmap"].get_array())
+        inside = grid.inside
+        np.testing.assert_allclose(drawn[inside], concrete_log_prob(grid.points, x, tau), rtol=1e-12, atol=1e-12)
+        assert np.isnan(drawn[~inside]).all()
+        y = gumbel_softmax(x, tau, noise=noise)
+        k = y.argmax(axis=1)
+        for j, line in enumerate(e.artists["points"]):  # one marker line per largest coordinate
+            np.testing.assert_allclose(np.column_stack(line.get_data()), (y @ TRIANGLE)[k == j], atol=1e-12)
+        # the E[y] marker is the Monte Carlo mean of the plotted samples
+        np.testing.assert_allclose(_xy(e.artists["mean"]), y.mean(axis=0) @ TRIANGLE, atol=1e-12)
+        np.testing.assert_allclose(_xy(e.artists["probs"]), softmax(x) @ TRIANGLE, atol=1e-12)
+        assert e.image.value != png
+        png = e.image.value
+    assert sum(len(line.get_xdata()) for line in e.artists["points"]) == 2000
+
+
+def test_tau_one_is_not_special_smooth_summaries():
+    """Summaries of the samples change smoothly through tau = 1 (no jump, no kink)."""
+    G = sample_gumbel((20_000, 3), rng=2)
+    taus = np.round(np.arange(0.7, 1.31, 0.1), 2)
+    largest = np.array([gumbel_softmax(X, t, noise=G).max(axis=1).mean() for t in taus])
+    d = np.diff(largest)
+    assert (d < 0).all()
+    # successive differences shrink by a steady ratio (within 3 %): no kink at tau = 1
+    ratios = d[1:] / d[:-1]
+    assert np.ptp(ratios) < 0.03
+
+
+# --------------------------------------------------------------------------- section 3
+
+
+def test_mean_drift_marker_is_monte_carlo_mean_and_moves_to_centre():
+    e = viz.explore_mean_drift()
+    noise = e.artists["state"]["noise"]
+    x = np.log([0.1, 0.3, 0.6]).round(4)
+    p = softmax(x)
+    tv = []
+    for tau in TAUS:
+        e.controls["tau"].value = tau
+        m = gumbel_softmax(x, tau, noise=noise).mean(axis=0)
+        np.testing.assert_allclose(_xy(e.artists["mean"]), m @ TRIANGLE, atol=1e-12)
+        np.testing.assert_allclose(e.artists["dots"].get_offsets()[:, 1], m, atol=1e-12)
+        tv.append(0.5 * np.abs(m - p).sum())
+    assert tv[-1] > 0.15 and tv[0] < 0.03
+    assert np.all(np.diff(tv[2:]) > 0)  # grows with tau once past the small-tau noise
+
+
+def test_mean_of_relaxed_sample_limits_with_standard_errors():
+    G = sample_gumbel((20_000, 3), rng=2)
+    p = softmax(X)
+    small = mc_mean(gumbel_softmax(X, 0.01, noise=G))
+    assert np.all(np.abs(small.mean - p) < 5 * np.sqrt(p * (1 - p) / 20_000))  # E[y] -> p as tau -> 0
+    big = mc_mean(gumbel_softmax(X, 1e4, noise=G))
+    assert np.abs(big.mean - 1 / 3).max() < 1e-3  # -> uniform
+    # the argmax frequencies stay p at every tau (Proposition 1), whatever E[y] does
+    for tau in (0.1, 1.0, 10.0):
+        freq = np.bincount(gumbel_softmax(X, tau, noise=G).argmax(axis=1), minlength=3) / 20_000
+        assert np.all(np.abs(freq - p) < 5 * np.sqrt(p * (1 - p) / 20_000))
+
+
+def test_mean_vs_tau_rows_match_gumbel_softmax():
+    G = sample_gumbel((300, 3), rng=0)
+    taus = [0.1, 1.0, 3.0]
+    np.testing.assert_allclose(mean_vs_tau(X, taus, G), [gumbel_softmax(X, t, noise=G).mean(0) for t in taus])
+
+
+# --------------------------------------------------------------------------- section 4
+
+
+def test_log_convex_below_threshold_and_not_above():
+    rng = np.random.default_rng(3)
+    ends = rng.dirichlet(np.ones(3), size=(300, 2))
+    s = np.linspace(0.02, 0.98, 200)[:, None, None]
+    chords = (1 - s) * ends[:, 0] + s * ends[:, 1]
+    assert log_convexity_threshold(3) == 0.5
+    for tau, convex in [(0.2, True), (0.5, True), (0.6, False), (2.0, False)]:
+        second = np.diff(concrete_log_prob(chords, X, tau), 2, axis=0)
+        assert (second.min() > -1e-9) == convex
+
+
+def test_edge_exponent_is_k_minus_one_tau_minus_one():
+    eps = np.array([1e-4, 1e-6])
+    pts = np.stack([(1 - eps) / 2, (1 - eps) / 2, eps], axis=1)
+    for tau in (0.3, 0.5, 0.8, 2.0):
+        lp = concrete_log_prob(pts, X, tau)
+        assert abs((lp[1] - lp[0]) / np.log(eps[1] / eps[0]) - (2 * tau - 1)) < 0.05
+
+
+def test_interior_mode_thresholds():
+    assert abs(interior_mode_threshold(np.zeros(3)) - 1.0) < 2e-3  # analytic: centre Hessian ~ (1 - tau)
+    t = interior_mode_threshold(X)
+    assert 1.3 < t < 1.7
+    assert interior_mode(X, 0.9 * t) is None
+    m = interior_mode(X, 1.1 * t)
+    assert m is not None and m.min() > 0.05
+    np.testing.assert_allclose(interior_mode(np.zeros(3), 2.0), np.full(3, 1 / 3), atol=1e-8)
+
+
+def test_density_shape_explorer_draws_log_density_and_marks_mode():
+    e = viz.explore_density_shape(mode_threshold=1.0)
+    grid = e.artists["grid"]
+    pts = e.artists["state"]["points"]
+    for tau in [0.1, 0.5, 0.7, 1.5, 3.0]:
+        e.controls["tau"].value = tau
+        drawn = np.ma.getdata(e.artists["heatmap"].get_array())[grid.inside]
+        np.testing.assert_allclose(drawn, concrete_log_prob(grid.points, np.zeros(3), tau), atol=1e-12)
+        np.testing.assert_allclose(e.artists["line"].get_ydata(), concrete_log_prob(pts, np.zeros(3), tau))
+        assert e.artists["state"]["convex"] == (tau <= 0.5)
+        has_mode = len(e.artists["mode"].get_xdata()) == 1
+        assert has_mode == (tau > 1.0)
+        if has_mode:
+            np.testing.assert_allclose(_xy(e.artists["mode"]), TRIANGLE.mean(axis=0), atol=1e-6)
+        assert np.asarray(e.artists["marker"].get_xdata())[0] == pytest.approx(tau)
+
+
+def test_simplex_segment_stays_inside():
+    s, pts = simplex_segment((1, 0, 0), (0, 0.5, 0.5), 50)
+    assert pts.shape == (50, 3) and (pts > 0).all()
+    np.testing.assert_allclose(pts.sum(1), 1.0)
+
+
+# --------------------------------------------------------------------------- section 5
+
+
+def test_binary_explorer_histogram_and_curve():
+    e = viz.explore_binary_concrete()
+    edges = np.linspace(0, 1, 41)
+    png = e.image.value
+    for name, value in [("tau", 0.1), ("tau", 1.0), ("tau", 5.0), ("logit", -2.0), ("logit", 1.0)]:
+        e.controls[name].value = value
+        tau, logit = e.controls["tau"].value, e.controls["logit"].value
+        y = sample_binary_concrete(logit, tau, size=2000, rng=0)
+        heights, _ = np.histogram(y, bins=edges, density=True)
+        np.testing.assert_allclose([b.get_height() for b in e.artists["bars"]], heights)
+        yy = e.artists["curve"].get_xdata()
+        np.testing.assert_allclose(e.artists["curve"].get_ydata(), np.exp(binary_concrete_log_prob(yy, logit, tau)))
+        assert e.image.value != png
+        png = e.image.value
+
+
+def test_binary_argmax_probability_is_sigmoid_at_every_tau():
+    for i, tau in enumerate([0.5, 1.0, 3.0]):
+        y = sample_binary_concrete(0.5, tau, size=20_000, rng=10 + i)
+        q = 1 / (1 + np.exp(-0.5))
+        assert abs((y > 0.5).mean() - q) < 5 * np.sqrt(q * (1 - q) / 20_000)
+
+
+# --------------------------------------------------------------------------- section 7
+
+
+def test_near_one_hot_fraction_and_bisection():
+    G = sample_gumbel((20_000, 3), rng=6)
+    tau = tau_for_near_one_hot_fraction(X, G)
+    frac = fraction_near_one_hot(gumbel_softmax(X, tau, noise=G))
+    assert frac >= 0.9 and fraction_near_one_hot(gumbel_softmax(X, tau * 1.001, noise=G)) < 0.9
+    assert 0.02 < tau < 0.06
+    # monotone in tau with fixed noise: the reason bisection works
+    fracs = [fraction_near_one_hot(gumbel_softmax(X, t, noise=G)) for t in np.logspace(-3, 0, 40)]
+    assert np.all(np.diff(fracs) <= 0)
+
+
+def test_every_explorer_works_without_arguments():
+    for name in viz.__all__:
+        if name.startswith("explore_"):
+            e = getattr(viz, name)()
+            assert e.image.value[:8] == b"\x89PNG\r\n\x1a\n"
+            assert len(e.timings) == 1
+
+
+# --------------------------------------------------------------------------- sections 5-7: printed checks
+
+
+def test_binary_density_integrates_to_one_and_matches_samples():
+    from scipy import special, stats
+
+    ends = np.logspace(-14, -2, 20_000)
+    yy = np.concatenate([ends, np.linspace(0.01, 0.99, 20_000)[1:-1], 1 - ends[::-1]])
+    for i, tau in enumerate([0.5, 1.0, 3.0]):
+        mass = np.trapezoid(np.exp(binary_concrete_log_prob(yy, 0.5, tau)), yy)
+        assert abs(mass - 1) < 1e-3
+        samples = sample_binary_concrete(0.5, tau, size=20_000, rng=10 + i)
+        assert stats.kstest(samples, lambda v: special.expit(tau * special.logit(v) - 0.5)).pvalue > 1e-3
+
+
+def test_numerics_naive_softmax_nan_and_linear_density_fails_where_log_space_does_not():
+    import math
+
+    z, tau = np.array([1.0, 2.0, 3.0]), 1e-3
+    with np.errstate(over="ignore", invalid="ignore"):
+        naive = np.exp(z / tau) / np.exp(z / tau).sum()
+    assert np.isnan(naive).all()
+    np.testing.assert_array_equal(softmax(z, tau=tau), [0.0, 0.0, 1.0])
+
+    def density_linear(y, x, tau):
+        a = np.exp(x)
+        return math.factorial(len(y) - 1) * tau ** (len(y) - 1) * np.prod(a * y ** (-tau - 1) / np.sum(a * y ** (-tau)))
+
+    cases = [(np.array([1 - 2e-200, 1e-200, 1e-200]), 3.0), (np.array([0.5, 0.5, 1e-300]), 0.5),
+             (np.array([0.6, 0.3, 0.1]), 400.0)]
+    for y, tau in cases:
+        with np.errstate(all="ignore"):
+            assert not np.isfinite(density_linear(y, X, tau))
+        assert np.isfinite(concrete_log_prob(y, X, tau))
+    assert concrete_log_prob(cases[1][0], X, cases[1][1]) == pytest.approx(np.log(0.96), abs=1e-6)
+
+
+def test_exercise_solutions():
+    # 1: tau * max|y - 1/K| tends to max|z - mean z| / K
+    g = sample_gumbel(3, rng=5)
+    z = X + g
+    dev = np.abs(gumbel_softmax(X, 1e4, noise=g) - 1 / 3).max()
+    assert 1e4 * dev == pytest.approx(np.abs(z - z.mean()).max() / 3, rel=1e-3)
+    # 3: Eq. 11 integrates to 1 on the heatmap grid
+    from gumbel_utils import simplex_grid
+
+    fine = simplex_grid(400)
+    pixel_area = (1 / 400) * (fine.extent[3] / fine.bary.shape[0])
+    for tau, tol in [(1.0, 2e-3), (2.0, 1e-4), (3.0, 1e-4)]:
+        total = np.exp(concrete_log_prob(fine.points, X, tau)).sum() * pixel_area / (np.sqrt(3) / 2)
+        assert abs(total - 1) < tol
