@@ -6,7 +6,7 @@ and ``explore_*`` builders that make one figure and return an
 :class:`~gumbel_utils.viz.explorer.Explorer` widget updating those artists.
 """
 
-from .explorer import Explorer, figure_png
+from .explorer import BlitCanvas, Explorer, figure_png
 from .style import CATEGORY_COLORS, PALETTE, course_style, new_figure, pyplot_axes
 
-__all__ = ["Explorer", "figure_png", "CATEGORY_COLORS", "PALETTE", "course_style", "new_figure", "pyplot_axes"]
+__all__ = ["Explorer", "BlitCanvas", "figure_png", "CATEGORY_COLORS", "PALETTE", "course_style", "new_figure", "pyplot_axes"]

@@ -47,12 +47,6 @@ ESTIMATOR_COLORS = {
 _LOG_BINS = np.linspace(-6.0, 4.0, 51)  # log10 |estimate| bins of the histograms
 
 
-def _freeze_layout(explorer: Explorer) -> Explorer:
-    """Keep the layout of the first draw: constrained layout costs ~25 ms per redraw otherwise."""
-    explorer.fig.set_layout_engine("none")
-    return explorer
-
-
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
@@ -180,7 +174,7 @@ def explore_argmax_steps(logits=(1.0, 0.5, 0.0), objective: str = "cubic", *, rn
         ax.set_ylim(lo - pad, hi + pad)
         return f"τ = {tau:.3g}: exact ∂E f/∂x₁ = {slope:.3f}; the steps have slope 0 between their jumps"
 
-    return _freeze_layout(Explorer(fig, controls, update, artists=art))
+    return Explorer(fig, controls, update, artists=art)
 
 
 # ----------------------------------------------------------------------------- 2. running means
@@ -335,7 +329,7 @@ def explore_estimate_histogram(logits=(1.0, 0.5, 0.0), objective: str = "cubic",
         return (f"mean ĝ₁ = {g[:, 0].mean():.3f} ± {g[:, 0].std() / np.sqrt(n):.3f} (exact {ex[0]:.3f}); "
                 f"variance tr Σ = {g.var(0).sum():.3g}")
 
-    return _freeze_layout(Explorer(fig, controls, update, artists=art))
+    return Explorer(fig, controls, update, artists=art)
 
 
 # ----------------------------------------------------------------------------- 4. bias / variance / MSE
@@ -466,9 +460,7 @@ def explore_bias_variance(logits=(1.0, 0.5, 0.0), objective: str = "cubic", *, t
         fig.suptitle(f"x = ({x1:g}, {x2:g}, 0),  {E.OBJECTIVES[objective].formula},  batch n = {n}", fontsize=14)
         return "MSE-optimal τ*: " + ", ".join(f"{E.ESTIMATOR_LABELS[k]} {v[0]:.3g}" for k, v in stars.items())
 
-    return _freeze_layout(
-        Explorer(fig, controls, update, artists=art, busy_message="recomputing 5 estimators × 25 τ ...")
-    )
+    return Explorer(fig, controls, update, artists=art, busy_message="recomputing 5 estimators × 25 τ ...")
 
 
 # ----------------------------------------------------------------------------- 5. claim
