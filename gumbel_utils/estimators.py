@@ -316,6 +316,23 @@ def _output(g: np.ndarray, scalar: bool) -> np.ndarray:
 # ----------------------------------------------------------------------------- estimators
 
 
+def _score_function(logits: ArrayLike, f, n: int, tau, rng, *, leave_one_out: bool) -> np.ndarray:
+    """``(f(z_s) - b_s)(z_s - p)`` with ``b_s`` 0 or the leave-one-out batch mean of f."""
+    _check_objective(f)
+    x = _logits_1d(logits)
+    n = _check_n(n)
+    taus, scalar = _taus(tau)
+    k = x.shape[0]
+    idx = _perturbed(x, n, as_generator(rng), None).argmax(axis=-1)
+    fz = f.vertex_values(k)[idx]
+    if leave_one_out:
+        fz = fz - ((fz.sum() - fz) / (n - 1) if n > 1 else 0.0)
+    g = -np.broadcast_to(_softmax_unchecked(x), (n, k)).copy()
+    g[np.arange(n), idx] += 1.0
+    g *= fz[:, None]
+    return g if scalar else np.broadcast_to(g, (taus.size, n, k))
+
+
 def score_function(logits: ArrayLike, f, n: int, *, tau: ArrayLike | None = None, rng=None) -> np.ndarray:
     r"""REINFORCE (score-function) estimates :math:`f(z)\,(z - p)`, one per sample.
 
@@ -335,19 +352,7 @@ def score_function(logits: ArrayLike, f, n: int, *, tau: ArrayLike | None = None
     >>> bool(np.all(np.abs(g.mean(0) - exact_gradient(x, Linear())) < 5 * g.std(0) / np.sqrt(len(g))))
     True
     """
-    _check_objective(f)
-    x = _logits_1d(logits)
-    n = _check_n(n)
-    taus, scalar = _taus(tau)
-    k = x.shape[0]
-    z = _perturbed(x, n, as_generator(rng), None)
-    idx = z.argmax(axis=-1)
-    p = _softmax_unchecked(x)
-    fv = f.vertex_values(k)
-    g = -np.broadcast_to(p, (n, k)).copy()
-    g[np.arange(n), idx] += 1.0
-    g *= fv[idx][:, None]
-    return g if scalar else np.broadcast_to(g, (taus.size, n, k))
+    return _score_function(logits, f, n, tau, rng, leave_one_out=False)
 
 
 def score_function_baseline(
@@ -376,20 +381,7 @@ def score_function_baseline(
     >>> bool(base.var(0).sum() < 0.1 * plain.var(0).sum())
     True
     """
-    _check_objective(f)
-    x = _logits_1d(logits)
-    n = _check_n(n)
-    taus, scalar = _taus(tau)
-    k = x.shape[0]
-    z = _perturbed(x, n, as_generator(rng), None)
-    idx = z.argmax(axis=-1)
-    p = _softmax_unchecked(x)
-    fz = f.vertex_values(k)[idx]
-    b = (fz.sum() - fz) / (n - 1) if n > 1 else np.zeros(1)
-    g = -np.broadcast_to(p, (n, k)).copy()
-    g[np.arange(n), idx] += 1.0
-    g *= (fz - b)[:, None]
-    return g if scalar else np.broadcast_to(g, (taus.size, n, k))
+    return _score_function(logits, f, n, tau, rng, leave_one_out=True)
 
 
 def gumbel_softmax_grad(
