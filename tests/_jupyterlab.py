@@ -1,0 +1,169 @@
+"""A throwaway JupyterLab server for the browser test: free port, random token, no network, always shut down.
+
+The server runs from this virtual environment on 127.0.0.1, serves a temporary
+copy of the notebooks (so autosave never writes outputs into the repository),
+and keeps its config, runtime files, user settings and workspaces in a
+temporary directory. The user settings switch off what would reach the
+network (news, update checks) and notebook windowing (every cell stays in the
+DOM, so the test sees every output).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+#: User settings for the test server, by plugin id.
+LAB_SETTINGS = {
+    "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
+    "@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"},
+    "@jupyterlab/apputils-extension:themes": {"theme": "JupyterLab Light"},
+}
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _write_settings(settings_dir: Path) -> None:
+    for plugin, values in LAB_SETTINGS.items():
+        package, name = plugin.rsplit(":", 1)
+        path = settings_dir / package / f"{name}.jupyterlab-settings"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values))
+
+
+class JupyterLab:
+    """``with JupyterLab(notebooks_dir, workdir) as lab: lab.url("01_x.ipynb")``."""
+
+    def __init__(self, notebooks_dir: Path, workdir: Path, *, start_timeout: float = 90.0) -> None:
+        self.workdir = Path(workdir)
+        self.root = self.workdir / "notebooks"
+        shutil.copytree(notebooks_dir, self.root, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+        self.token = secrets.token_hex(16)
+        self.start_timeout = start_timeout
+        self.proc: subprocess.Popen | None = None
+        self.port = 0
+        self.log_path = self.workdir / "jupyterlab.log"
+
+    # -- lifecycle
+
+    def start(self) -> "JupyterLab":
+        home = self.workdir / "home"
+        settings, workspaces = home / "lab-settings", home / "lab-workspaces"
+        _write_settings(settings)
+        workspaces.mkdir(parents=True, exist_ok=True)
+        env = dict(os.environ)
+        env.pop("MPLBACKEND", None)  # the kernel must show inline figures as a learner sees them
+        env.update(
+            PYTHONWARNINGS="default",
+            JUPYTER_CONFIG_DIR=str(home / "config"),
+            JUPYTER_RUNTIME_DIR=str(home / "runtime"),
+            JUPYTERLAB_SETTINGS_DIR=str(settings),
+            JUPYTERLAB_WORKSPACES_DIR=str(workspaces),
+        )
+        jupyter = Path(sys.executable).with_name("jupyter")
+        last_error = ""
+        for _attempt in range(3):  # the free port may be taken between choosing and binding it
+            self.port = free_port()
+            args = [
+                str(jupyter), "lab",
+                "--no-browser",
+                "--ServerApp.ip=127.0.0.1",
+                f"--ServerApp.port={self.port}",
+                "--ServerApp.port_retries=0",
+                f"--IdentityProvider.token={self.token}",
+                f"--ServerApp.root_dir={self.root}",
+                "--LabApp.news_url=None",
+                "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+                "--LabApp.expose_app_in_browser=True",
+            ]
+            if hasattr(os, "geteuid") and os.geteuid() == 0:
+                args.append("--allow-root")
+            log = open(self.log_path, "ab")
+            self.proc = subprocess.Popen(
+                args, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=self.root, start_new_session=True
+            )
+            log.close()
+            if self._wait_ready():
+                return self
+            last_error = self.log_tail()
+            self.stop()
+        raise RuntimeError(f"JupyterLab did not start:\n{last_error}")
+
+    def _wait_ready(self) -> bool:
+        deadline = time.monotonic() + self.start_timeout
+        url = f"{self.base_url}/api/status?token={self.token}"
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                return False
+            try:
+                with urllib.request.urlopen(url, timeout=2) as response:
+                    if response.status == 200:
+                        return True
+            except OSError:
+                pass
+            time.sleep(0.3)
+        return False
+
+    def stop(self) -> None:
+        """Stop the server and its kernels (its own process group), politely then firmly."""
+        proc, self.proc = self.proc, None
+        if proc is None or proc.poll() is not None:
+            return
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)  # the group this class started (server and kernels)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+
+    def __enter__(self) -> "JupyterLab":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def shutdown_kernels(self) -> None:
+        """Shut down every kernel of the server (between notebooks: two cores are few)."""
+        if self.proc is None:
+            return
+        try:
+            with urllib.request.urlopen(f"{self.base_url}/api/kernels?token={self.token}", timeout=10) as response:
+                kernels = json.load(response)
+            for kernel in kernels:
+                request = urllib.request.Request(
+                    f"{self.base_url}/api/kernels/{kernel['id']}?token={self.token}", method="DELETE"
+                )
+                urllib.request.urlopen(request, timeout=30).close()
+        except OSError:
+            pass  # the server is going away anyway; stop() ends the kernels with it
+
+    # -- addresses and logs
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def notebook_url(self, name: str) -> str:
+        return f"{self.base_url}/lab/tree/{name}?reset&token={self.token}"
+
+    def log_tail(self, n: int = 40) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-n:])
+        except OSError:
+            return ""

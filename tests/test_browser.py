@@ -1,0 +1,263 @@
+"""The collection as a class uses it: a real JupyterLab in headless Chromium (Playwright).
+
+For every notebook: open it in JupyterLab, Run > Run All Cells, wait until the
+kernel is idle, check that no cell shows an error or a stderr stream and that
+every widget rendered; then, for every explorer on the page (an image widget
+inside a VBox), focus one of its sliders, press the arrow keys and check that
+the figure changed. Screenshots (whole page and each explorer, before and after)
+go to ``test-artifacts/``.
+
+Chromium comes from the OS (Debian's ``chromium`` package), never from
+Playwright's download. Without it the test is skipped with the reason shown,
+except under ``CI=true``, where it fails. The server and the browser are shut
+down by fixture finalisers, also when a test fails.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import time
+
+import nbformat
+import pytest
+
+import _qa
+from _jupyterlab import JupyterLab
+
+pytestmark = pytest.mark.browser
+
+NOTEBOOKS = _qa.discover_notebooks()
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+RUN_ALL_TIMEOUT_S = 240
+REDRAW_TIMEOUT_S = 30
+VIEWPORT = {"width": 1400, "height": 1000}
+
+
+def _unavailable(reason: str):
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"browser test is mandatory under CI=true: {reason}", pytrace=False)
+    pytest.skip(f"browser test skipped: {reason}")
+
+
+@pytest.fixture(scope="session")
+def chromium_path():
+    path = shutil.which("chromium")
+    if not path:
+        _unavailable("no `chromium` on PATH (install Debian's chromium package: apt-get install chromium)")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError as err:
+        _unavailable(f"playwright is not installed ({err})")
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    from playwright.sync_api import sync_playwright
+
+    manager = sync_playwright().start()
+    try:
+        chromium = manager.chromium.launch(executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS)
+    except Exception:
+        manager.stop()
+        raise
+    try:
+        yield chromium
+    finally:
+        chromium.close()
+        manager.stop()
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory, chromium_path):
+    server = JupyterLab(_qa.NOTEBOOKS_DIR, tmp_path_factory.mktemp("jupyterlab"))
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture()
+def page(browser, lab):
+    context = browser.new_context(viewport=VIEWPORT)
+    context.set_default_timeout(60_000)
+    blocked: list[str] = []
+
+    def only_local(route):  # the test must not need the network: anything off the server is refused
+        url = route.request.url
+        if url.startswith((lab.base_url, "data:", "blob:")):
+            route.continue_()
+        else:
+            blocked.append(url)
+            route.abort()
+
+    context.route("**/*", only_local)
+    tab = context.new_page()
+    tab.page_errors = []  # uncaught exceptions in the page, reported with a failure
+    tab.on("pageerror", lambda err: tab.page_errors.append(str(err)))
+    tab.blocked = blocked
+    try:
+        yield tab
+    finally:
+        context.close()
+        lab.shutdown_kernels()
+
+
+# ------------------------------------------------------------------- JupyterLab interactions
+
+_KERNEL_IDLE_JS = """() => {
+  const app = window.jupyterapp;
+  const panel = app && app.shell.currentWidget;
+  if (!panel || !panel.content || !panel.sessionContext) return false;
+  const kernel = panel.sessionContext.session && panel.sessionContext.session.kernel;
+  if (!kernel || kernel.status !== 'idle') return false;
+  return true;
+}"""
+
+_ALL_RUN_JS = """() => {
+  const panel = window.jupyterapp.shell.currentWidget;
+  const kernel = panel.sessionContext.session && panel.sessionContext.session.kernel;
+  if (!kernel || kernel.status !== 'idle') return false;
+  for (const cell of panel.content.widgets) {
+    const m = cell.model;
+    if (m.type !== 'code' || m.sharedModel.getSource().trim() === '') continue;
+    if (m.executionCount === null || m.executionState === 'running') return false;
+  }
+  return document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt').length > 0 &&
+    ![...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')].some(p => p.textContent.includes('*'));
+}"""
+
+
+def _open_notebook(page, lab, name: str) -> None:
+    page.goto(lab.notebook_url(name))
+    page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=90_000)
+    page.wait_for_function(_KERNEL_IDLE_JS, timeout=90_000, polling=250)
+
+
+def _run_all(page) -> float:
+    """Run > Run All Cells from the menu bar; returns the seconds until every cell ran and the kernel is idle."""
+    start = time.perf_counter()
+    page.locator(".lm-MenuBar-item", has_text=re.compile(r"^Run$")).first.click()
+    page.locator(".lm-Menu-item[data-command='runmenu:run-all']").click()
+    page.wait_for_function(_ALL_RUN_JS, timeout=RUN_ALL_TIMEOUT_S * 1000, polling=500)
+    page.wait_for_timeout(1000)  # let the last widget views render
+    page.wait_for_function(_ALL_RUN_JS, timeout=RUN_ALL_TIMEOUT_S * 1000, polling=500)
+    return time.perf_counter() - start
+
+
+def _error_outputs(page) -> list[str]:
+    return page.evaluate(
+        """() => {
+      const found = [];
+      const sel = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"], .jp-RenderedText[data-mime-type="application/vnd.jupyter.stderr"]';
+      for (const el of document.querySelectorAll(sel)) found.push('stderr/error: ' + el.innerText.slice(0, 400));
+      for (const el of document.querySelectorAll('.jp-OutputArea-output')) {
+        const text = el.innerText || '';
+        if (text.includes('Error displaying widget')) found.push('widget: ' + text.slice(0, 300));
+        if (/^(Explorer|VBox|HBox|Image)\\(children=/.test(text.trim()))
+          found.push('widget shown as text (no widget manager): ' + text.slice(0, 120));
+      }
+      return [...new Set(found)];
+    }"""
+    )
+
+
+def _explorers(page):
+    """Every explorer on the page: a VBox with an image widget as a direct child."""
+    return page.locator(".jp-OutputArea-output .widget-vbox:has(> img.widget-image)")
+
+
+def _shot(locator_or_page, path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    locator_or_page.screenshot(path=str(path))
+
+
+# ------------------------------------------------------------------- the test
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_notebook_in_jupyterlab(page, lab, path):
+    artifacts = _qa.ARTIFACTS_DIR / "browser"
+    stem = path.stem
+    t0 = time.perf_counter()
+    try:
+        _open_notebook(page, lab, path.name)
+        run_seconds = _run_all(page)
+    except Exception as err:  # a timeout says little by itself: keep the picture and the server log
+        _shot(page, artifacts / f"{stem}-failure.png")
+        raise AssertionError(
+            f"{path.name}: opening or Run All failed after {time.perf_counter() - t0:.0f} s "
+            f"(screenshot {artifacts / (stem + '-failure.png')}); page errors: {page.page_errors[:3]}\n"
+            f"server log:\n{lab.log_tail()}"
+        ) from err
+    _shot(page, artifacts / f"{stem}-before.png")
+
+    errors = _error_outputs(page)
+    assert not errors, f"{path.name}: outputs with errors after Run All ({run_seconds:.1f} s):\n" + "\n".join(errors)
+
+    source = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
+    explorers = _explorers(page)
+    count = explorers.count()
+    if "explore_" in source:
+        assert count > 0, f"{path.name} calls explore_* but no explorer (image widget in a VBox) rendered"
+
+    unchanged = []
+    for i in range(count):
+        explorer = explorers.nth(i)
+        explorer.scroll_into_view_if_needed()
+        image = explorer.locator("> img.widget-image")
+        src_before = image.get_attribute("src")
+        pixels_before = image.screenshot()
+        _shot(explorer, artifacts / f"{stem}-explorer{i}-before.png")
+        handles = explorer.locator(".widget-slider .noUi-target:not([disabled]) .noUi-handle")
+        if handles.count() == 0:
+            unchanged.append(f"explorer {i}: no enabled slider to move")
+            continue
+        handle = handles.first
+        label = handle.locator("xpath=ancestor::div[contains(@class,'widget-slider')][1]//label").first.inner_text()
+        value_before = handle.get_attribute("aria-valuenow")
+        handle.focus()
+        for key in ("ArrowRight", "ArrowRight", "ArrowRight", "ArrowLeft"):
+            page.keyboard.press(key)
+            page.wait_for_timeout(150)
+        try:
+            page.wait_for_function(
+                "([img, before]) => img.getAttribute('src') !== before",
+                arg=[image.element_handle(), src_before],
+                timeout=REDRAW_TIMEOUT_S * 1000,
+                polling=200,
+            )
+        except Exception:
+            pass  # reported below, with the slider's positions
+        page.wait_for_function(_KERNEL_IDLE_JS, timeout=REDRAW_TIMEOUT_S * 1000, polling=250)
+        page.wait_for_timeout(300)
+        value_after = handle.get_attribute("aria-valuenow")
+        if image.get_attribute("src") == src_before or image.screenshot() == pixels_before:
+            unchanged.append(
+                f"explorer {i}: slider {label!r} moved by the keyboard (position {value_before} -> {value_after}), "
+                "figure unchanged"
+            )
+        _shot(explorer, artifacts / f"{stem}-explorer{i}-after.png")
+
+    _shot(page, artifacts / f"{stem}-after.png")
+    errors = _error_outputs(page)
+    assert not errors, f"{path.name}: outputs with errors after moving sliders:\n" + "\n".join(errors)
+    assert not unchanged, f"{path.name}: " + "; ".join(unchanged)
+    print(
+        f"{path.name}: Run All {run_seconds:.1f} s in JupyterLab, {count} explorers moved, "
+        f"{time.perf_counter() - t0:.1f} s in all; blocked requests: {len(page.blocked)}; "
+        f"page errors: {page.page_errors[:3]}"
+    )

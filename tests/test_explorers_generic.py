@@ -1,0 +1,126 @@
+"""Every ``explore_*`` of ``gumbel_utils.viz``, driven the way a class drives it.
+
+Discovered, not listed: a new explorer module is covered without editing this
+file. For each explorer: it builds with no arguments into an ``Explorer``,
+every control changes the picture, and 500 moves neither open Matplotlib
+figures nor grow the process memory by 20 MB or more (past the high-water mark of a
+warm-up that moved every control through its values: bounded caches are not leaks).
+"""
+
+from __future__ import annotations
+
+import gc
+import itertools
+import time
+
+import matplotlib.pyplot as plt
+import pytest
+
+import _qa
+from gumbel_utils.viz import Explorer
+
+SPECS = _qa.discover_explorers()
+IDS = [s.id for s in SPECS]
+
+LEAK_MOVES = 500
+LEAK_RSS_LIMIT = 20 * 2**20
+#: Controls slower than this (live-recompute sweeps) get few leak moves; the rest share the 500.
+SLOW_CONTROL_S = 0.15
+SLOW_CONTROL_MOVES = 10
+
+pytestmark = pytest.mark.skipif(not SPECS, reason="no explore_* builders in gumbel_utils.viz yet")
+
+
+def _build(spec):
+    explorer = spec.build()
+    assert isinstance(explorer, Explorer), f"{spec.id}() returned {type(explorer).__name__}, not an Explorer"
+    return explorer
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=IDS)
+def test_builds_with_no_arguments(spec):
+    figures_before = plt.get_fignums()
+    explorer = _build(spec)
+    assert explorer.controls, f"{spec.id}: no controls"
+    assert explorer.image.value[:8] == b"\x89PNG\r\n\x1a\n", f"{spec.id}: the image widget holds no PNG"
+    assert plt.get_fignums() == figures_before, f"{spec.id}: building opened pyplot figures (use new_figure)"
+    unknown = [n for n, c in explorer.controls.items() if _qa.control_kind(c) == "other"]
+    assert not unknown, f"{spec.id}: controls of a kind the gates cannot drive: {unknown}"
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=IDS)
+def test_every_control_changes_the_image(spec):
+    explorer = _build(spec)
+    unchanged = []
+    for name, control in explorer.controls.items():
+        kind = _qa.control_kind(control)
+        if getattr(control, "disabled", False):
+            continue  # a learner cannot move it either (e.g. a logit beyond the chosen K)
+        if kind == "button":
+            # A button (e.g. "new noise") must redraw without error; some (reset) may leave the picture as it is.
+            n_timings = len(explorer.timings)
+            control.click()
+            assert len(explorer.timings) == n_timings + 1, f"{spec.id}: button {name!r} did not redraw"
+            continue
+        values = _qa.control_values(control, 4 if spec.is_live(name) else 6)
+        assert len(values) >= 2 or kind == "toggle", f"{spec.id}: control {name!r} offers fewer than two values"
+        for value in values:
+            before = explorer.image.value
+            control.value = value
+            if explorer.image.value == before:
+                unchanged.append(f"{name}={value!r}")
+    assert not unchanged, f"{spec.id}: setting these values left the image unchanged: {unchanged}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("spec", SPECS, ids=IDS)
+def test_500_moves_leak_neither_figures_nor_memory(spec):
+    explorer = _build(spec)
+    # Warm-up: every control through its values a few times (caches, fonts, first-draw allocations).
+    # Its high-water mark is the baseline: a bounded cache (e.g. noise kept for the largest N) may
+    # hold memory that comes and goes with the controls; a leak grows past it with every move.
+    sequence = _qa.drive_sequence(explorer, n_values=6)
+    cost: dict[str, list[float]] = {}
+    warm_rss = []
+    drivable = [c for c in explorer.controls.values() if _qa.control_kind(c) != "other"]
+    rounds = min(max(len(_qa.control_values(c, 6)) or 1 for c in drivable), 10)  # every value of every control
+    n_warm = rounds * len(drivable)
+    for name, value in itertools.islice(sequence, n_warm):
+        start = time.perf_counter()
+        _qa.move(explorer.controls[name], value)
+        cost.setdefault(name, []).append(time.perf_counter() - start)
+        warm_rss.append(_qa.rss_bytes())
+    slow = {name for name, t in cost.items() if min(t) > SLOW_CONTROL_S}
+    fast = [name for name in cost if name not in slow]
+    # The plan: each slow (live-recompute) control moves SLOW_CONTROL_MOVES times; fast controls share the rest.
+    budget = {name: SLOW_CONTROL_MOVES for name in slow}
+    for i in range(max(LEAK_MOVES - SLOW_CONTROL_MOVES * len(slow), 0) if fast else 0):
+        budget[fast[i % len(fast)]] = budget.get(fast[i % len(fast)], 0) + 1
+
+    gc.collect()
+    figures = plt.get_fignums()
+    rss_after_warm_up = _qa.rss_bytes()
+    rss_before = max(warm_rss + [rss_after_warm_up])
+    moves = dict.fromkeys(budget, 0)
+    trajectory = []  # RSS growth (MB) every 50 moves: a leak climbs steadily, a bounded cache saws up and down
+    while any(moves[n] < budget[n] for n in budget):
+        name, value = next(sequence)
+        if moves[name] < budget[name]:
+            _qa.move(explorer.controls[name], value)
+            moves[name] += 1
+            if sum(moves.values()) % 50 == 0:
+                trajectory.append(round((_qa.rss_bytes() - rss_before) / 2**20, 1))
+    gc.collect()
+    growth = _qa.rss_bytes() - rss_before
+    total = sum(moves.values())
+    done = ", ".join(f"{n}: {k}" for n, k in moves.items()) + (f"; slow controls: {sorted(slow)}" if slow else "")
+    assert plt.get_fignums() == figures, f"{spec.id}: pyplot figures {figures} -> {plt.get_fignums()} after moves ({done})"
+    assert growth < LEAK_RSS_LIMIT, (
+        f"{spec.id}: RSS grew by {growth / 2**20:.1f} MB over {total} moves ({done}), past the warm-up's "
+        f"high-water mark ({(rss_before - rss_after_warm_up) / 2**20:.1f} MB above the RSS after warm-up); "
+        f"growth every 50 moves (MB): {trajectory}"
+    )
+    print(
+        f"{spec.id}: {total} moves ({done}), RSS {growth / 2**20:+.2f} MB vs the warm-up high-water mark, "
+        f"{(growth + rss_before - rss_after_warm_up) / 2**20:+.2f} MB vs the RSS after warm-up"
+    )

@@ -1,0 +1,217 @@
+"""Every notebook of the collection: stored clean, structured as CONTRIBUTING.md says, runs clean and repeatably.
+
+Parametrised over ``notebooks/*.ipynb``, so a notebook that lands later is
+covered without editing this file. Execution uses nbclient on a fresh
+``python3`` kernel with ``PYTHONWARNINGS=default``: a warning prints to stderr,
+and any stderr output fails.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import nbformat
+import pytest
+
+import _qa
+
+NOTEBOOKS = _qa.discover_notebooks()
+IDS = [p.stem for p in NOTEBOOKS]
+
+pytestmark = pytest.mark.skipif(not NOTEBOOKS, reason=f"no notebooks in {_qa.NOTEBOOKS_DIR}")
+
+
+def _read(path):
+    return nbformat.read(path, as_version=4)
+
+
+def _tags(cell) -> list[str]:
+    return cell.get("metadata", {}).get("tags", [])
+
+
+def _markdown(nb) -> list[str]:
+    return [c.source for c in nb.cells if c.cell_type == "markdown"]
+
+
+# --------------------------------------------------------------------------- stored form
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_stored_without_outputs(path):
+    nb = _read(path)
+    nbformat.validate(nb)
+    dirty = [
+        i
+        for i, c in enumerate(nb.cells)
+        if c.cell_type == "code" and (c.get("outputs") or c.get("execution_count") is not None)
+    ]
+    assert not dirty, f"{path.name}: cells {dirty} are saved with outputs or execution counts (clear them before saving)"
+    assert "widgets" not in nb.metadata, f"{path.name}: saved widget state in metadata.widgets (clear it)"
+    timed = [i for i, c in enumerate(nb.cells) if "execution" in c.get("metadata", {})]
+    assert not timed, f"{path.name}: cells {timed} carry execution timestamps in metadata.execution (clear them)"
+    assert nb.metadata.get("kernelspec", {}).get("name") == "python3", f"{path.name}: kernelspec must be python3"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_structure(path):
+    nb = _read(path)
+    assert nb.cells, f"{path.name} is empty"
+    first = nb.cells[0]
+    assert first.cell_type == "markdown", f"{path.name}: the first cell must be markdown (title, goals, prerequisites)"
+    for needed in ("learning goals", "prerequisites"):
+        assert needed in first.source.lower(), f"{path.name}: the first cell lacks '{needed}'"
+
+    markdown = _markdown(nb)
+    assert any(re.search(r"\bpredict", m, re.IGNORECASE) for m in markdown), (
+        f"{path.name}: no 'Predict' prompt before a slider"
+    )
+
+    headings = [((i, j), line.lower()) for i, c in enumerate(nb.cells) if c.cell_type == "markdown"
+                for j, line in enumerate(c.source.splitlines()) if line.lstrip().startswith("#")]
+    summary = [at for at, h in headings if "summary" in h]
+    exercises = [at for at, h in headings if "exercise" in h]
+    assert summary, f"{path.name}: no '# Summary' heading"
+    assert exercises, f"{path.name}: no '# Exercises' heading"
+    assert min(summary) < max(exercises), f"{path.name}: the summary must come before the exercises"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_solutions_collapsed(path):
+    nb = _read(path)
+    open_solutions = [
+        i
+        for i, c in enumerate(nb.cells)
+        if "solution" in _tags(c) and not c.get("metadata", {}).get("jupyter", {}).get("source_hidden", False)
+    ]
+    assert not open_solutions, (
+        f"{path.name}: solution cells {open_solutions} are not collapsed (metadata.jupyter.source_hidden = true)"
+    )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_student_version_has_no_solutions(path):
+    sys.path.insert(0, str(_qa.ROOT / "tools"))
+    try:
+        import make_student
+    finally:
+        sys.path.pop(0)
+    nb = _read(path)
+    student = make_student.strip_solutions(nb)
+    nbformat.validate(student)
+    assert not any("solution" in _tags(c) for c in student.cells)
+    kept = [c for c in nb.cells if "solution" not in _tags(c)]
+    assert [c.source for c in student.cells if c.source != make_student.PLACEHOLDER] == [c.source for c in kept]
+
+
+# --------------------------------------------------------------------------- tools/make_student.py
+
+
+def _toy_notebook():
+    v4 = nbformat.v4
+    nb = v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    cells = [v4.new_markdown_cell("# T"), v4.new_markdown_cell("## Exercises\n1. do it")]
+    for source in ("answer = 42", "print(answer)"):
+        cell = v4.new_code_cell(source)
+        cell.metadata["tags"] = ["solution"]
+        cell.metadata["jupyter"] = {"source_hidden": True}
+        cells.append(cell)
+    cells.append(v4.new_markdown_cell("2. and this"))
+    last = v4.new_markdown_cell("Because ...")
+    last.metadata["tags"] = ["solution"]
+    cells.append(last)
+    nb.cells = cells
+    return nb
+
+
+def test_make_student_strips_solution_runs():
+    sys.path.insert(0, str(_qa.ROOT / "tools"))
+    try:
+        import make_student
+    finally:
+        sys.path.pop(0)
+    nb = _toy_notebook()
+    out = make_student.strip_solutions(nb)
+    sources = [c.source for c in out.cells]
+    assert sources == ["# T", "## Exercises\n1. do it", make_student.PLACEHOLDER, "2. and this", make_student.PLACEHOLDER]
+    assert len(nb.cells) == 6, "strip_solutions must not modify its input"
+
+
+def test_make_student_command_line(tmp_path):
+    src, dst = tmp_path / "nbs", tmp_path / "student"
+    src.mkdir()
+    nbformat.write(_toy_notebook(), src / "01_toy.ipynb")
+    result = subprocess.run(
+        [sys.executable, str(_qa.ROOT / "tools" / "make_student.py"), str(src), str(dst)],
+        capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    out = nbformat.read(dst / "01_toy.ipynb", as_version=4)
+    nbformat.validate(out)
+    assert not any("solution" in _tags(c) for c in out.cells)
+    assert "answer = 42" not in nbformat.writes(out)
+
+
+# --------------------------------------------------------------------------- execution
+
+_RUNS: dict[tuple[str, int], _qa.NotebookRun] = {}
+
+
+def _run(path, attempt: int) -> _qa.NotebookRun:
+    key = (str(path), attempt)
+    if key not in _RUNS:
+        _RUNS[key] = _qa.execute_notebook(path)
+    return _RUNS[key]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_runs_clean_and_fast(path):
+    run = _run(path, 0)
+    problems = _qa.problem_outputs(run.nb)
+    assert not problems, f"{path.name} ({run.seconds:.1f} s): errors or stderr/warnings:\n" + "\n".join(problems)
+    budget = _qa.notebook_budget(path)
+    assert run.seconds < budget, f"{path.name}: Run All took {run.seconds:.1f} s on a fresh kernel (budget {budget:.0f} s)"
+    print(f"{path.name}: {run.seconds:.1f} s (budget {budget:.0f} s)")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_text_outputs_repeat_on_a_fresh_kernel(path):
+    first, second = _run(path, 0), _run(path, 1)
+    a, b = _qa.text_outputs(first.nb), _qa.text_outputs(second.nb)
+    assert len(a) == len(b), f"{path.name}: {len(a)} text outputs in run 1, {len(b)} in run 2"
+    for (cell, kind, text1), (_, _, text2) in zip(a, b):
+        hint = " (it prints a memory address: end the line with ';' or assign the result)" if _qa.has_memory_address(
+            text1
+        ) else ""
+        assert text1 == text2, (
+            f"{path.name}: cell {cell} {kind} differs between two fresh runs{hint}:\n"
+            f"--- run 1\n{text1[:800]}\n--- run 2\n{text2[:800]}"
+        )
+
+
+@pytest.mark.slow
+def test_the_gate_sees_warnings_and_errors(tmp_path):
+    """The execution gate itself: a warning, an error and a stray address are caught; inline figures do not warn."""
+    v4 = nbformat.v4
+    nb = v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [
+        v4.new_code_cell("import numpy as np\nnp.exp(np.float64(1000.0))"),
+        v4.new_code_cell("import matplotlib.pyplot as plt\nplt.plot([0, 1])\nplt.show()"),
+        v4.new_code_cell("1 / 0"),
+        v4.new_code_cell("print('still runs')"),
+    ]
+    path = tmp_path / "gate.ipynb"
+    nbformat.write(nb, path)
+    run = _qa.execute_notebook(path)
+    problems = _qa.problem_outputs(run.nb)
+    assert any("RuntimeWarning" in p and p.startswith("cell 0") for p in problems), problems
+    assert any("ZeroDivisionError" in p and p.startswith("cell 2") for p in problems), problems
+    assert not any(p.startswith("cell 1") for p in problems), f"an inline figure warned: {problems}"
+    assert ("stdout" in [k for _, k, _ in _qa.text_outputs(run.nb)]), "execution stopped at the error"
+    assert any(o.get("output_type") == "display_data" and "image/png" in o.get("data", {})
+               for o in run.nb.cells[1].outputs), "no inline figure: the kernel inherited a non-inline backend"
