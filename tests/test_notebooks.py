@@ -79,14 +79,29 @@ def test_structure(path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_solutions_collapsed(path):
+    """Worked solutions stay hidden, also after Run All in JupyterLab.
+
+    JupyterLab re-expands a collapsed markdown cell when it renders it, so a
+    markdown solution must sit inside a closed ``<details>`` block; a code
+    solution must have both its source and its output collapsed (the printed
+    answer would give the solution away).
+    """
     nb = _read(path)
-    open_solutions = [
-        i
-        for i, c in enumerate(nb.cells)
-        if "solution" in _tags(c) and not c.get("metadata", {}).get("jupyter", {}).get("source_hidden", False)
-    ]
+    open_solutions = []
+    for i, c in enumerate(nb.cells):
+        if "solution" not in _tags(c):
+            continue
+        hidden = c.get("metadata", {}).get("jupyter", {})
+        if c.cell_type == "markdown":
+            source = c.source.strip()
+            ok = source.startswith("<details>") and source.endswith("</details>") and "<details open" not in source
+        else:
+            ok = hidden.get("source_hidden", False) and hidden.get("outputs_hidden", False)
+        if not ok:
+            open_solutions.append(i)
     assert not open_solutions, (
-        f"{path.name}: solution cells {open_solutions} are not collapsed (metadata.jupyter.source_hidden = true)"
+        f"{path.name}: solution cells {open_solutions} are not hidden (markdown: wrap in <details>...</details>; "
+        "code: metadata.jupyter.source_hidden and outputs_hidden = true)"
     )
 
 
