@@ -4,8 +4,11 @@ For every notebook: open it in JupyterLab, Run > Run All Cells, wait until the
 kernel is idle, check that no cell shows an error or a stderr stream and that
 every widget rendered; then, for every explorer on the page (an image widget
 inside a VBox), focus one of its sliders, press the arrow keys and check that
-the figure changed. Screenshots (whole page and each explorer, before and after)
-go to ``test-artifacts/``.
+the figure changed. Worked solutions (cells tagged ``solution``) must stay hidden
+after Run All: every ``<details>`` of the rendered markdown closed, and no output
+of a code solution visible unasked (its output area collapsed, or everything in
+it inside a closed ``<details>``). Screenshots (whole page, the Exercises section,
+each explorer before and after) go to ``test-artifacts/``.
 
 Chromium comes from the OS (Debian's ``chromium`` package), never from
 Playwright's download. Without it the test is skipped with the reason shown,
@@ -174,6 +177,81 @@ def _error_outputs(page) -> list[str]:
     )
 
 
+_SOLUTIONS_JS = """(codeIndices) => {
+  const panel = window.jupyterapp.shell.currentWidget;
+  const cells = panel.content.widgets;
+  const root = panel.content.node;
+  // (a) every <details> of the rendered markdown, closed or open
+  const details = [...root.querySelectorAll('.jp-MarkdownCell .jp-RenderedMarkdown details')].map(d => {
+    const cell = d.closest('.jp-Cell');
+    return {cell: cells.findIndex(c => c.node === cell), open: d.open,
+            summary: (d.querySelector('summary') || d).innerText.slice(0, 60)};
+  });
+  // (b) the output areas of the code solution cells (the cell widgets are in notebook order)
+  const outputs = codeIndices.map(i => {
+    const cell = cells[i];
+    if (!cell || cell.model.type !== 'code') return {cell: i, problem: 'not a code cell in JupyterLab'};
+    const area = cell.node.querySelector('.jp-Cell-outputArea');
+    const shown = [...cell.node.querySelectorAll('.jp-OutputArea-output')].filter(o => o.checkVisibility());
+    // what a learner reads without clicking: visible text and pictures outside a closed <details> summary
+    const seen = shown.map(o => {
+      const summaries = [...o.querySelectorAll('details:not([open]) > summary')].map(s => s.innerText).join('');
+      const pictures = [...o.querySelectorAll('img, canvas, svg, video')]
+        .filter(e => e.checkVisibility() && !e.closest('summary')).length;
+      const text = o.innerText.replace(summaries, '').trim();
+      return {text: text.slice(0, 120), pictures};
+    }).filter(o => o.text || o.pictures);
+    return {cell: i, outputHidden: cell.outputHidden,
+            wrapperCollapsed: !!cell.node.querySelector('.jp-Cell-outputWrapper .jp-mod-collapsed, .jp-OutputPlaceholder'),
+            areaVisible: !!area && area.checkVisibility(), nOutputs: cell.model.outputs.length,
+            metadata: JSON.stringify(cell.model.getMetadata('jupyter') || null), seen};
+  });
+  return {details, outputs};
+}"""
+
+_SCROLL_TO_EXERCISES_JS = """() => {
+  const panel = window.jupyterapp.shell.currentWidget;
+  const headings = [...panel.content.node.querySelectorAll('.jp-RenderedMarkdown :is(h1, h2, h3, h4, strong)')];
+  const target = headings.find(h => /exercise/i.test(h.innerText))
+    || panel.content.node.querySelector('.jp-RenderedMarkdown details');
+  if (!target) return false;
+  target.scrollIntoView({block: 'start'});
+  return true;
+}"""
+
+
+def _solution_cells(path) -> tuple[list[int], list[int]]:
+    """Indices of the cells tagged ``solution``: (markdown, code)."""
+    cells = nbformat.read(path, as_version=4).cells
+    tagged = [(i, c.cell_type) for i, c in enumerate(cells) if "solution" in c.get("metadata", {}).get("tags", [])]
+    return [i for i, t in tagged if t == "markdown"], [i for i, t in tagged if t == "code"]
+
+
+def _hidden_solution_problems(page, path) -> list[str]:
+    """After Run All: open <details> in the rendered markdown, code solution outputs a learner sees unasked."""
+    markdown_cells, code_cells = _solution_cells(path)
+    found = page.evaluate(_SOLUTIONS_JS, code_cells)
+    problems = []
+    for d in found["details"]:
+        if d["open"]:
+            problems.append(f"cell {d['cell']}: <details> {d['summary']!r} is open after Run All")
+    closed_in = {d["cell"] for d in found["details"] if not d["open"]}
+    for i in markdown_cells:
+        if i not in closed_in:
+            problems.append(f"cell {i}: markdown solution without a closed <details> in the rendered page")
+    for o in found["outputs"]:
+        if "problem" in o:
+            problems.append(f"cell {o['cell']}: {o['problem']}")
+        elif o["areaVisible"] and o["seen"]:
+            first = o["seen"][0]
+            problems.append(
+                f"cell {o['cell']} (code solution): output visible after Run All (outputHidden={o['outputHidden']}, "
+                f"jupyter metadata now {o['metadata']}, {o['nOutputs']} outputs; first: "
+                f"{first['pictures']} pictures, text {first['text']!r})"
+            )
+    return problems
+
+
 def _explorers(page):
     """Every explorer on the page: a VBox with an image widget as a direct child."""
     return page.locator(".jp-OutputArea-output .widget-vbox:has(> img.widget-image)")
@@ -207,6 +285,12 @@ def test_notebook_in_jupyterlab(page, lab, path):
 
     errors = _error_outputs(page)
     assert not errors, f"{path.name}: outputs with errors after Run All ({run_seconds:.1f} s):\n" + "\n".join(errors)
+
+    # Worked solutions stay hidden after Run All: <details> closed, code solution outputs collapsed.
+    if page.evaluate(_SCROLL_TO_EXERCISES_JS):
+        page.wait_for_timeout(300)
+        _shot(page, artifacts / f"{stem}-exercises.png")
+    hidden = _hidden_solution_problems(page, path)  # asserted at the end, after the sliders were checked too
 
     source = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
     explorers = _explorers(page)
@@ -256,6 +340,12 @@ def test_notebook_in_jupyterlab(page, lab, path):
     errors = _error_outputs(page)
     assert not errors, f"{path.name}: outputs with errors after moving sliders:\n" + "\n".join(errors)
     assert not unchanged, f"{path.name}: " + "; ".join(unchanged)
+    assert not hidden, (
+        f"{path.name}: worked solutions visible after Run All (screenshot {artifacts / (stem + '-exercises.png')}):\n"
+        + "\n".join(hidden)
+        + "\n(JupyterLab 4 sets outputHidden = false whenever it executes a code cell, so `outputs_hidden` "
+        "metadata cannot hide a solution's output after Run All; hide it inside the output itself, e.g. a closed <details>.)"
+    )
     print(
         f"{path.name}: Run All {run_seconds:.1f} s in JupyterLab, {count} explorers moved, "
         f"{time.perf_counter() - t0:.1f} s in all; blocked requests: {len(page.blocked)}; "

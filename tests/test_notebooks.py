@@ -82,9 +82,10 @@ def test_solutions_collapsed(path):
     """Worked solutions stay hidden, also after Run All in JupyterLab.
 
     JupyterLab re-expands a collapsed markdown cell when it renders it, so a
-    markdown solution must sit inside a closed ``<details>`` block; a code
-    solution must have both its source and its output collapsed (the printed
-    answer would give the solution away).
+    markdown solution must sit inside a closed ``<details>`` block. Running a
+    code cell un-collapses its output too, so a code solution has its source
+    collapsed and prints inside ``solution_output()``, which folds the printed
+    answer into a closed ``<details>`` block (checked live by the browser test).
     """
     nb = _read(path)
     open_solutions = []
@@ -96,12 +97,12 @@ def test_solutions_collapsed(path):
             source = c.source.strip()
             ok = source.startswith("<details>") and source.endswith("</details>") and "<details open" not in source
         else:
-            ok = hidden.get("source_hidden", False) and hidden.get("outputs_hidden", False)
+            ok = hidden.get("source_hidden", False) and "with solution_output(" in c.source
         if not ok:
             open_solutions.append(i)
     assert not open_solutions, (
         f"{path.name}: solution cells {open_solutions} are not hidden (markdown: wrap in <details>...</details>; "
-        "code: metadata.jupyter.source_hidden and outputs_hidden = true)"
+        "code: metadata.jupyter.source_hidden = true and print inside `with solution_output():`)"
     )
 
 

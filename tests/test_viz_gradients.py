@@ -153,3 +153,15 @@ def test_plot_estimate_histograms_table():
     table = {(name, tau): (small, share) for name, tau, small, share, _big in out["table"]}
     assert table[("gumbel_softmax_grad", 0.01)][0] > 0.9 > table[("gumbel_softmax_grad", 1.0)][0]
     assert table[("straight_through", 0.01)][1] > 0.5 > table[("straight_through", 1.0)][1]
+
+
+def test_explore_estimate_histogram_gumbel_rao_cache_is_exact():
+    """The cached Gumbel-Rao draws give exactly E.gumbel_rao's estimates, for every tau and objective."""
+    ex = G.explore_estimate_histogram(n=3000, rng=5)
+    ex.controls["estimator"].value = "gumbel_rao"
+    for objective in ("quadratic", "cubic"):
+        ex.controls["objective"].value = objective
+        for tau in (10 ** -2.5, 0.3, 3.0):
+            ex.controls["tau"].value = tau
+            expected = E.gumbel_rao(X, E.OBJECTIVES[objective], 3000, tau=tau, rng=5, m=G.RAO_M)
+            np.testing.assert_array_equal(ex.artists["state"]["estimates"], expected)

@@ -424,9 +424,14 @@ def explore_gumbel_max(
     width = 0.8 / 3
     centers = {lab: np.arange(_MAX_K) + (i - 1) * width for i, lab in enumerate(labels)}
 
-    style = {"description_width": "initial"}
+    # ipywidgets 8 renders a ToggleButtons' description as a block above its buttons; a flex
+    # layout puts it on the same line, like the sliders' descriptions.
     controls: dict[str, widgets.Widget] = {
-        "K": widgets.ToggleButtons(options=[3, 4, 5], value=num_categories, description="K", style=style),
+        "K": widgets.ToggleButtons(
+            options=[3, 4, 5], value=num_categories, description="categories K", tooltips=["K = 3", "K = 4", "K = 5"],
+            style={"description_width": "initial", "button_width": "64px"},
+            layout=widgets.Layout(display="flex", align_items="center", width="auto"),
+        ),
     }
     for i in range(_MAX_K):
         controls[f"x{i}"] = widgets.FloatSlider(
