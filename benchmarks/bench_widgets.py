@@ -79,17 +79,28 @@ def bench_explorer(spec: _qa.ExplorerSpec, n_values: int) -> tuple[float, list[d
             times.append(time.perf_counter() - t)
         if kind != "button" and not _qa._same(control.value, default):
             _qa.move(control, default)  # back to the default, so the next control is measured there
-        rows.append(
-            {
-                "control": name,
-                "kind": kind,
-                "moves": len(times),
-                "times": times,
-                "budget": _qa.LIVE_RECOMPUTE_BUDGET_S if live else _qa.REDRAW_BUDGET_S,
-                "live": live,
-                "busy": bool(getattr(explorer, "_busy_message", None)),
-            }
-        )
+        row = {
+            "control": name,
+            "kind": kind,
+            "moves": len(times),
+            "times": times,
+            "budget": _qa.LIVE_RECOMPUTE_BUDGET_S if live else _qa.REDRAW_BUDGET_S,
+            "live": live,
+            "busy": bool(getattr(explorer, "_busy_message", None)),
+        }
+        # A builder may declare values above which a control is not live (``explore_x.live_limit
+        # = {"N": 1e5}``: more samples, with a busy state): report those moves in a row of their own.
+        limit = getattr(spec.builder(), "live_limit", {}).get(name)
+        if limit is None:
+            rows.append(row)
+            continue
+        values = plan[1:] + plan[:1]
+        for label, keep, budget in ((f"{name} <= {limit:g}", lambda v: v <= limit, _qa.REDRAW_BUDGET_S),
+                                    (f"{name} > {limit:g} (busy state)", lambda v: v > limit, _qa.LIVE_RECOMPUTE_BUDGET_S)):
+            part = [t for v, t in zip(values, times) if keep(v)]
+            if part:
+                rows.append({**row, "control": label, "moves": len(part), "times": part, "budget": budget,
+                             "live": budget == _qa.LIVE_RECOMPUTE_BUDGET_S})
     return build_s, rows
 
 

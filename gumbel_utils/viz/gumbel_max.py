@@ -570,3 +570,8 @@ def explore_shift_scale(
         layout_controls=lambda c: widgets.HBox(list(c.values())),
     )
     return explorer
+
+
+#: Up to this N the explorer redraws live (p95 <= 50 ms); above it, it draws new samples
+#: with a busy message (read by ``benchmarks/bench_widgets.py``).
+explore_gumbel_max.live_limit = {"N": _LIVE_N}
