@@ -10,10 +10,8 @@ Conventions relied on (see CONTRIBUTING.md):
 * every ``explore_*`` function defined in a module of ``gumbel_utils.viz`` works
   with no arguments and returns a :class:`gumbel_utils.viz.Explorer`;
 * an explorer whose redraw recomputes a whole sweep (notebook 3) may declare it,
-  so that it gets the 1 s budget instead of 50 ms: a function attribute
-  ``explore_x.live_recompute = True`` (or a collection of control names), or a
-  module constant ``LIVE_RECOMPUTE`` holding explorer names (or a dict mapping an
-  explorer name to True or to a collection of control names).
+  so that it gets the 1 s budget instead of 50 ms, with the function attribute
+  ``explore_x.live_recompute = True`` (or a collection of control names).
 
 Two environment variables help develop the gates against throwaway material:
 ``QA_NOTEBOOKS_DIR`` replaces ``notebooks/``, and ``QA_EXTRA_EXPLORER_MODULES``
@@ -166,16 +164,7 @@ class ExplorerSpec:
 
     def live_recompute(self) -> bool | frozenset[str]:
         """True (every control), a set of control names, or False: which controls get the 1 s budget."""
-        module = importlib.import_module(self.module)
         marker: Any = getattr(self.builder(), "live_recompute", None)
-        if marker is None:
-            declared = getattr(module, "LIVE_RECOMPUTE", None)
-            if isinstance(declared, dict):
-                marker = declared.get(self.name)
-            elif declared is not None and not isinstance(declared, str):
-                marker = self.name in declared
-            elif isinstance(declared, str):
-                marker = declared == self.name
         if marker is None or marker is False:
             return False
         if marker is True:
