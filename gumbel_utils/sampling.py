@@ -269,10 +269,15 @@ def sample_categorical(logits: ArrayLike, size: int | tuple[int, ...] | None = N
     array([0.20127, 0.29971, 0.49902])
     """
     x = check_logits(logits)
+    u = as_generator(rng).random(check_size(size) + x.shape[:-1])
+    return _inverse_cdf(x, u)
+
+
+def _inverse_cdf(x: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Categories of checked logits ``x`` (K,) or (B, K) for uniforms ``u`` of shape ``size + batch``."""
     p = _softmax_unchecked(x)
     cdf = np.cumsum(p, axis=-1)
-    shape = check_size(size) + x.shape[:-1]
-    v = as_generator(rng).random(shape) * cdf[..., -1]
+    v = u * cdf[..., -1]
     if x.ndim == 1:
         index = np.searchsorted(cdf, v, side="right")
     else:

@@ -26,7 +26,7 @@ from scipy.special import logsumexp
 
 from .._checks import check_logits
 from ..numerics import softmax
-from ..sampling import sample_gumbel
+from ..sampling import _inverse_cdf, sample_gumbel
 from ..stats import frequencies, goodness_of_fit, total_variation
 from .explorer import BlitCanvas, Explorer
 from .style import CATEGORY_COLORS, PALETTE, course_style, new_figure, pyplot_axes
@@ -358,15 +358,6 @@ def _gumbel_max_from_noise(x: np.ndarray, noise: np.ndarray) -> np.ndarray:
     return z.argmax(axis=-1)
 
 
-def _inverse_cdf_from_uniform(x: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """The inverse-CDF sample with the same steps as :func:`gumbel_utils.sample_categorical` (1-D logits)."""
-    p = softmax(x)
-    cdf = np.cumsum(p)
-    index = np.searchsorted(cdf, u * cdf[-1], side="right")
-    last_possible = (x.size - 1) - np.argmax(p[::-1] > 0)
-    return np.minimum(index, last_possible).astype(np.int64)
-
-
 def _blit(fig, ax, animated) -> BlitCanvas:
     """Redraw only ``animated`` over a cached background, redrawn when ``ax``'s limits or ticks change."""
     return BlitCanvas(fig, animated, background_key=lambda: (ax.get_xlim(), ax.get_ylim(), tuple(ax.get_xticks())))
@@ -455,7 +446,7 @@ def explore_gumbel_max(
         p = softmax(x)
         s = state["seed"]
         k_gm = _gumbel_max_from_noise(x, cache.gumbel(s, k, num))
-        k_ic = _inverse_cdf_from_uniform(x, cache.uniform(s + 1, num))
+        k_ic = _inverse_cdf(x, cache.uniform(s + 1, num))
         for label, samples in ((labels[0], k_gm), (labels[1], k_ic)):
             f, se = frequencies(samples, k)
             _set_bar_group(bars[label], f, k)
