@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy.special import logsumexp
+from scipy.special import expit, logsumexp
 
 from ._checks import as_generator, check_logits, check_simplex_points, check_size, check_tau
 from .sampling import _fill_gumbel, _shifted
@@ -257,10 +257,7 @@ def sample_binary_concrete(
     gen = as_generator(rng)
     u = gen.random(check_size(size) + x.shape)
     np.clip(u, np.finfo(np.float64).tiny, 1 - np.finfo(np.float64).epsneg, out=u)
-    a = (x + np.log(u) - np.log1p(-u)) / t
-    # sigma(a) = 1/(1+exp(-a)), written with exp of a non-positive number only
-    e = np.exp(-np.abs(a))
-    return np.where(a >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    return expit((x + np.log(u) - np.log1p(-u)) / t)  # expit: the sigmoid, stable for any argument
 
 
 def binary_concrete_log_prob(y: ArrayLike, logit: ArrayLike, tau: ArrayLike) -> np.ndarray:

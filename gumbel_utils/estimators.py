@@ -33,6 +33,7 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike
+from scipy.special import expit
 
 from ._checks import as_generator, check_logits, check_tau
 from .numerics import _softmax_unchecked
@@ -822,9 +823,8 @@ def k2_moments(logits: ArrayLike, f, taus: ArrayLike, *, estimator: str = "gumbe
     def integrand(u: float) -> np.ndarray:
         u = min(max(u, 1e-300), 1.0 - 1e-16)
         a = (delta + np.log(u) - np.log1p(-u)) / t  # (T,)
-        e = np.exp(-np.abs(a))
-        y1 = np.where(a >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-        y1y2 = e / (1.0 + e) ** 2  # sigma(a) sigma(-a), without cancellation
+        y1 = expit(a)
+        y1y2 = y1 * expit(-a)  # sigma(a) sigma(-a), not y1 (1 - y1): no cancellation
         if estimator == "gumbel_softmax_grad":
             v = f.grad(np.stack([y1, 1.0 - y1], axis=-1))
         else:

@@ -19,6 +19,7 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.colors import Normalize
 from numpy.typing import ArrayLike
+from scipy.special import expit
 
 from ..concrete import binary_concrete_log_prob, concrete_log_prob, gumbel_softmax, sample_binary_concrete
 from ..numerics import softmax
@@ -568,7 +569,7 @@ def explore_binary_concrete(logit: float = 0.5, *, tau: float = 0.5, n: int = 20
         se = np.sqrt(above * (1 - above) / n)
         shape = "U-shaped (τ < 1)" if tau < 1 else ("one hump (τ > 1)" if tau > 1 else "τ = 1: the boundary")
         title.set_text(rf"Binary Concrete, $x$ = {logit:.1f}, $\tau$ = {tau:.3g}: {shape}")
-        sig = 1.0 / (1.0 + np.exp(-logit))
+        sig = expit(logit)
         return f"τ = {tau:.3g}: P(y > 1/2) = {above:.3f} ± {se:.3f} (samples) vs σ(x) = {sig:.3f} (exact, every τ)"
 
     controls = {
