@@ -101,6 +101,18 @@ def mean_vs_tau(logits: ArrayLike, taus: ArrayLike, noise: ArrayLike) -> np.ndar
     return np.stack([gumbel_softmax(logits, float(tau), noise=noise).mean(axis=0) for tau in t])
 
 
+def _bisect_log(holds, lo: float, hi: float, iterations: int) -> tuple[float, float]:
+    """Bisection on log tau for a predicate true at ``lo`` and false at ``hi``: the final (lo, hi)."""
+    a, b = np.log(lo), np.log(hi)
+    for _ in range(iterations):
+        m = 0.5 * (a + b)
+        if holds(float(np.exp(m))):
+            a = m
+        else:
+            b = m
+    return float(np.exp(a)), float(np.exp(b))
+
+
 def fraction_near_one_hot(y: ArrayLike, threshold: float = 0.99) -> float:
     """Fraction of the samples ``y`` (shape (N, K)) whose largest coordinate exceeds ``threshold``.
 
@@ -133,14 +145,7 @@ def tau_for_near_one_hot_fraction(
 
     if frac(lo) < target or frac(hi) >= target:
         raise ValueError(f"the fraction does not cross {target} between tau={lo} and tau={hi}")
-    a, b = np.log(lo), np.log(hi)
-    for _ in range(iterations):
-        m = 0.5 * (a + b)
-        if frac(float(np.exp(m))) >= target:
-            a = m
-        else:
-            b = m
-    return float(np.exp(a))
+    return _bisect_log(lambda tau: frac(tau) >= target, lo, hi, iterations)[0]
 
 
 def log_density_image(grid: SimplexGrid, logits: ArrayLike, tau: float) -> np.ndarray:
@@ -281,11 +286,4 @@ def interior_mode_threshold(logits: ArrayLike, *, hi: float = 20.0, iterations: 
     lo = log_convexity_threshold(x.size)
     if interior_mode(x, hi) is None:
         raise ValueError(f"no interior mode at tau={hi}")
-    a, b = np.log(lo), np.log(hi)
-    for _ in range(iterations):
-        m = 0.5 * (a + b)
-        if interior_mode(x, float(np.exp(m))) is None:
-            a = m
-        else:
-            b = m
-    return float(np.exp(b))
+    return _bisect_log(lambda tau: interior_mode(x, tau) is None, lo, hi, iterations)[1]
