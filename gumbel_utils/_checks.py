@@ -1,8 +1,11 @@
 """Input validation shared by the whole package.
 
 Every public function validates its arguments here, so that bad input fails
-early with a :class:`ValueError` that names the argument, instead of
-propagating NaN into a figure in front of a class.
+early with an error that names the argument, instead of propagating NaN into a
+figure in front of a class. As in NumPy and SciPy, a value of the wrong *type*
+(a string temperature, ``None`` logits, an objective without ``grad``) raises
+:class:`TypeError`; a value of the right type that is not allowed (NaN, ``+inf``,
+``tau <= 0``, a wrong shape) raises :class:`ValueError`.
 """
 
 from __future__ import annotations
@@ -13,7 +16,45 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-__all__ = ["as_generator", "check_logits", "logits_as_rows", "row_max", "check_tau", "check_size", "check_simplex_points"]
+__all__ = [
+    "as_generator",
+    "as_real_array",
+    "check_logits",
+    "check_logits_1d",
+    "logits_as_rows",
+    "row_max",
+    "check_tau",
+    "check_tau_grid",
+    "check_size",
+    "check_count",
+    "check_simplex_points",
+    "check_objective",
+    "check_estimator_args",
+    "check_choice",
+]
+
+
+def as_real_array(value: Any, name: str) -> np.ndarray:
+    """``value`` as a float64 array; TypeError naming ``name`` unless it holds real numbers.
+
+    Booleans, strings, ``None`` and other objects are rejected (NumPy would turn
+    ``"1.5"`` into 1.5 and ``True`` into 1.0 silently).
+
+    >>> as_real_array([1, 2.5], "x")
+    array([1. , 2.5])
+    >>> as_real_array("0.5", "tau")
+    Traceback (most recent call last):
+    ...
+    TypeError: tau must be real numbers, got str
+    """
+    try:
+        arr = np.asarray(value)
+    except ValueError as exc:  # ragged nested sequences
+        raise ValueError(f"{name} must be a rectangular array of real numbers ({exc})") from exc
+    if arr.dtype.kind not in "iuf":
+        got = type(value).__name__ if arr.ndim == 0 else f"an array of dtype {arr.dtype}"
+        raise TypeError(f"{name} must be real numbers, got {got}")
+    return arr.astype(np.float64, copy=False)
 
 
 def as_generator(rng: Any = None) -> np.random.Generator:
@@ -23,11 +64,15 @@ def as_generator(rng: Any = None) -> np.random.Generator:
     True
     """
     if isinstance(rng, np.random.RandomState):
-        raise ValueError("rng must be None, an int seed or a np.random.Generator, not a legacy RandomState")
+        raise TypeError("rng must be None, an int seed or a np.random.Generator, not a legacy RandomState")
+    if isinstance(rng, (bool, float, str)):
+        raise TypeError(f"rng must be None, an int seed or a np.random.Generator, got {type(rng).__name__}")
     try:
         return np.random.default_rng(rng)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"rng must be None, an int seed or a np.random.Generator, got {rng!r}") from exc
+    except TypeError as exc:
+        raise TypeError(f"rng must be None, an int seed or a np.random.Generator, got {rng!r}") from exc
+    except ValueError as exc:  # e.g. a negative seed
+        raise ValueError(f"rng must be None, an int seed >= 0 or a np.random.Generator, got {rng!r}") from exc
 
 
 def check_logits(
@@ -44,10 +89,7 @@ def check_logits(
     probability zero and is allowed (unless ``allow_neg_inf`` is False), but not
     for every category of a row (the categories lie along ``axis``).
     """
-    try:
-        arr = np.asarray(logits, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be an array of real numbers") from exc
+    arr = as_real_array(logits, name)
     if ndim is not None and arr.ndim not in ndim:
         want = " or ".join(f"{d}-D" for d in ndim)
         raise ValueError(f"{name} must be {want} (categories on the last axis), got shape {arr.shape}")
@@ -69,15 +111,24 @@ def check_logits(
     return arr
 
 
+def check_logits_1d(logits: ArrayLike, name: str = "logits") -> np.ndarray:
+    """Logits of ONE categorical distribution: shape (K,) with K >= 2 (else ValueError naming ``name``).
+
+    >>> check_logits_1d([0.0, 1.0])
+    array([0., 1.])
+    """
+    x = check_logits(logits, name, ndim=(1,))
+    if x.shape[0] < 2:
+        raise ValueError(f"{name} must have at least 2 categories, got shape {x.shape}")
+    return x
+
+
 def logits_as_rows(logits: ArrayLike, name: str = "logits") -> np.ndarray:
     """(K,) or (B, K) logits as a float64 (B, K) array, checking type and shape but not values.
 
     Pair it with :func:`row_max`, which checks the values in the same pass.
     """
-    try:
-        arr = np.asarray(logits, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be an array of real numbers") from exc
+    arr = as_real_array(logits, name)
     if arr.ndim not in (1, 2) or arr.size == 0:
         check_logits(arr, name)  # raises with the usual message
     return arr.reshape(-1, arr.shape[-1])
@@ -106,11 +157,12 @@ def row_max(x2: np.ndarray, name: str = "logits") -> np.ndarray:
 
 
 def check_tau(tau: ArrayLike, name: str = "tau") -> float | np.ndarray:
-    """Return a temperature (scalar or array) that is finite and > 0, else raise ValueError."""
-    try:
-        arr = np.asarray(tau, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be a positive real number") from exc
+    """Return a temperature (scalar or array) that is finite and > 0.
+
+    TypeError unless ``tau`` is a real number (or an array of them); ValueError
+    if it is empty, NaN, infinite or <= 0.
+    """
+    arr = as_real_array(tau, name)
     if arr.size == 0:
         raise ValueError(f"{name} must not be empty")
     if not np.isfinite(arr).all():
@@ -120,28 +172,102 @@ def check_tau(tau: ArrayLike, name: str = "tau") -> float | np.ndarray:
     return float(arr) if arr.ndim == 0 else arr
 
 
+def check_tau_grid(tau: Any, name: str = "tau", *, default: float = 1.0) -> tuple[np.ndarray, bool]:
+    """Temperatures as a 1-D float array, and whether the caller gave a scalar (None: ``default``).
+
+    >>> check_tau_grid(0.5)
+    (array([0.5]), True)
+    >>> check_tau_grid([0.1, 1.0])[0]
+    array([0.1, 1. ])
+    """
+    t = check_tau(default if tau is None else tau, name)
+    arr = np.asarray(t, dtype=np.float64)
+    if arr.ndim > 1:
+        raise ValueError(f"{name} must be a scalar or a 1-D array, got shape {arr.shape}")
+    return arr.reshape(-1), arr.ndim == 0
+
+
 def check_size(size: Any, name: str = "size") -> tuple[int, ...]:
     """Normalise ``size`` (None, an int or a tuple of ints >= 0) to a shape tuple."""
     if size is None:
         return ()
     if isinstance(size, numbers.Integral) and not isinstance(size, bool):
         size = (int(size),)
-    try:
-        shape = tuple(int(s) for s in size)
-        ok = all(isinstance(s, numbers.Integral) and not isinstance(s, bool) for s in size)
-    except (TypeError, ValueError) as exc:  # ValueError: int("x")
-        raise ValueError(f"{name} must be None, an int or a tuple of ints, got {size!r}") from exc
-    if not ok or any(s < 0 for s in shape):
+    if isinstance(size, (str, bytes)) or not hasattr(size, "__iter__"):
+        raise TypeError(f"{name} must be None, an int or a tuple of ints, got {type(size).__name__}")
+    items = tuple(size)
+    if not all(isinstance(s, numbers.Integral) and not isinstance(s, bool) for s in items):
+        raise TypeError(f"{name} must be None, an int or a tuple of ints, got {size!r}")
+    shape = tuple(int(s) for s in items)
+    if any(s < 0 for s in shape):
         raise ValueError(f"{name} must be None, an int or a tuple of ints >= 0, got {size!r}")
     return shape
 
 
+def check_count(n: Any, name: str = "n", *, minimum: int = 1) -> int:
+    """An integer >= ``minimum`` (TypeError for a non-integer, ValueError when too small).
+
+    >>> check_count(np.int64(3))
+    3
+    """
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {type(n).__name__}")
+    if n < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {n!r}")
+    return int(n)
+
+
+def check_objective(f: Any, name: str = "f") -> Any:
+    """``f`` itself if it has callable ``value`` and ``grad`` methods; TypeError naming what is missing.
+
+    An objective is anything with ``value(z)`` and ``grad(z)`` for one-hot or
+    relaxed ``z`` of shape (..., K); no base class is required.
+
+    >>> check_objective(object())
+    Traceback (most recent call last):
+    ...
+    TypeError: f must be an objective with value(z) and grad(z) methods; object has no value, grad
+    """
+    missing = [m for m in ("value", "grad") if not callable(getattr(f, m, None))]
+    if missing:
+        raise TypeError(
+            f"{name} must be an objective with value(z) and grad(z) methods; "
+            f"{type(f).__name__} has no {', '.join(missing)}"
+        )
+    return f
+
+
+def check_estimator_args(logits: ArrayLike, f: Any, n: Any, tau: Any) -> tuple[np.ndarray, int, np.ndarray, bool]:
+    """The common arguments of every gradient estimator, checked.
+
+    Returns the logits (K,), the sample count, the temperatures as a 1-D array (T,)
+    and whether ``tau`` was a scalar (then the estimator drops the temperature axis).
+    """
+    check_objective(f)
+    x = check_logits_1d(logits)
+    taus, scalar = check_tau_grid(tau)
+    return x, check_count(n), taus, scalar
+
+
+def check_choice(value: Any, options: Any, name: str) -> Any:
+    """``value`` if it is one of ``options``, else ValueError listing the valid ones.
+
+    >>> check_choice("cubic", ["linear", "cubic"], "objective")
+    'cubic'
+    """
+    valid = list(options)
+    try:
+        ok = value in valid
+    except TypeError:  # unhashable
+        ok = False
+    if not ok:
+        raise ValueError(f"{name} must be one of {valid}, got {value!r}")
+    return value
+
+
 def check_simplex_points(y: ArrayLike, name: str = "y", *, atol: float = 1e-6) -> np.ndarray:
     """Return points of the open simplex (last axis sums to 1, entries > 0), else raise ValueError."""
-    try:
-        arr = np.asarray(y, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be an array of real numbers") from exc
+    arr = as_real_array(y, name)
     if arr.ndim == 0 or arr.shape[-1] < 2:
         raise ValueError(f"{name} must have at least 2 coordinates on the last axis, got shape {arr.shape}")
     if not np.isfinite(arr).all():

@@ -11,10 +11,10 @@ import math
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy.special import expit, logsumexp
+from scipy.special import logsumexp
 
 from ._checks import as_generator, check_logits, check_simplex_points, check_size, check_tau
-from .sampling import _fill_gumbel, _shifted
+from ._kernels import fill_gumbel, logistic_from_uniform, shift_to_max, sigmoid, tempered_softmax
 
 __all__ = [
     "gumbel_softmax",
@@ -36,15 +36,6 @@ def one_hot(index: ArrayLike, num_categories: int) -> np.ndarray:
     if index.size and (index.min() < 0 or index.max() >= num_categories):
         raise ValueError(f"index must lie in [0, {num_categories}), got values outside")
     return (index[..., None] == np.arange(num_categories)).astype(np.float64)
-
-
-def _relax(z: np.ndarray, tau: float | np.ndarray) -> np.ndarray:
-    """In place: ``softmax(z / tau)`` over the last axis, stably (``z`` is overwritten)."""
-    z -= z.max(axis=-1, keepdims=True)
-    z /= tau
-    np.exp(z, out=z)
-    z /= z.sum(axis=-1, keepdims=True)
-    return z
 
 
 def gumbel_softmax(
@@ -124,7 +115,7 @@ def gumbel_softmax(
         raise ValueError("tau must be a scalar")
     if noise is None:
         z = np.empty(check_size(size) + x.shape, dtype=np.float64)
-        _fill_gumbel(z, as_generator(rng))
+        fill_gumbel(z, as_generator(rng))
     else:
         if size is not None:
             raise ValueError("size must be None when noise is given (the noise fixes the shape)")
@@ -137,10 +128,10 @@ def gumbel_softmax(
             z = np.array(np.broadcast_to(z, np.broadcast_shapes(z.shape, x.shape)))
         except ValueError as exc:
             raise ValueError(f"noise of shape {z.shape} does not broadcast with logits of shape {x.shape}") from exc
-    z += _shifted(x)
+    z += shift_to_max(x)
     if hard:
         return one_hot(z.argmax(axis=-1), x.shape[-1])
-    return _relax(z, t)
+    return tempered_softmax(z, t, out=z)
 
 
 def concrete_log_prob(y: ArrayLike, logits: ArrayLike, tau: ArrayLike) -> np.ndarray:
@@ -256,8 +247,7 @@ def sample_binary_concrete(
     t = check_tau(tau)
     gen = as_generator(rng)
     u = gen.random(check_size(size) + x.shape)
-    np.clip(u, np.finfo(np.float64).tiny, 1 - np.finfo(np.float64).epsneg, out=u)
-    return expit((x + np.log(u) - np.log1p(-u)) / t)  # expit: the sigmoid, stable for any argument
+    return sigmoid((x + logistic_from_uniform(u)) / t)
 
 
 def binary_concrete_log_prob(y: ArrayLike, logit: ArrayLike, tau: ArrayLike) -> np.ndarray:

@@ -12,23 +12,9 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ._checks import check_logits, check_tau
+from ._kernels import tempered_softmax
 
 __all__ = ["softmax", "log_softmax"]
-
-
-def _scaled_shifted(logits: np.ndarray, tau: float | np.ndarray, axis: int) -> np.ndarray:
-    """``(logits - max(logits)) / tau``: every entry <= 0 and the maximum exactly 0."""
-    z = logits - np.max(logits, axis=axis, keepdims=True)
-    z /= tau
-    return z
-
-
-def _softmax_unchecked(logits: np.ndarray, tau: float | np.ndarray = 1.0, axis: int = -1) -> np.ndarray:
-    """Softmax without validation, for hot paths whose input is already checked."""
-    z = _scaled_shifted(logits, tau, axis)
-    np.exp(z, out=z)
-    z /= z.sum(axis=axis, keepdims=True)
-    return z
 
 
 def softmax(logits: ArrayLike, tau: ArrayLike = 1.0, axis: int = -1) -> np.ndarray:
@@ -90,7 +76,7 @@ def softmax(logits: ArrayLike, tau: ArrayLike = 1.0, axis: int = -1) -> np.ndarr
     """
     x = check_logits(logits, ndim=None, axis=axis)
     t = check_tau(tau)
-    return _softmax_unchecked(x, t, axis)
+    return tempered_softmax(x, t, axis)
 
 
 def log_softmax(logits: ArrayLike, tau: ArrayLike = 1.0, axis: int = -1) -> np.ndarray:
@@ -125,5 +111,7 @@ def log_softmax(logits: ArrayLike, tau: ArrayLike = 1.0, axis: int = -1) -> np.n
     """
     x = check_logits(logits, ndim=None, axis=axis)
     t = check_tau(tau)
-    z = _scaled_shifted(x, t, axis)
+    with np.errstate(over="ignore"):  # x - max(x) may overflow to -inf: that logit's probability is 0
+        z = x - np.max(x, axis=axis, keepdims=True)
+    z /= t
     return z - np.log(np.exp(z).sum(axis=axis, keepdims=True))

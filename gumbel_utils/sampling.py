@@ -14,32 +14,12 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ._checks import as_generator, check_logits, check_size, logits_as_rows, row_max
-from .numerics import _softmax_unchecked
+from ._kernels import fill_gumbel, fill_neg_gumbel, inverse_cdf, shift_to_max
 
-__all__ = ["sample_gumbel", "gumbel_max", "sample_categorical", "perturbed_max"]
-
-#: Smallest uniform draw used: ``-log(-log(TINY))`` is about -6.56, finite.
-_TINY = np.finfo(np.float64).tiny
+__all__ = ["sample_gumbel", "gumbel_max", "sample_categorical", "perturbed_max", "gumbel_max_from_noise"]
 
 #: Numbers per block in :func:`gumbel_max` (scratch buffers that stay in the CPU cache).
 _BLOCK = 1 << 16
-
-
-def _fill_gumbel(out: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Fill ``out`` in place with standard Gumbel draws ``-log(-log U)``.
-
-    ``U`` comes from ``[0, 1)``; it is clipped below at the smallest normal
-    double, so ``U`` is never 0 and ``g`` is never ``-inf``. (``U < 1``
-    always, so ``g <= -log(-log(1 - 2**-53)) ~ 36.7``.)
-    """
-    rng.random(out=out)
-    if out.size and out.min() == 0.0:  # rare: a min is cheaper than clipping every draw
-        np.maximum(out, _TINY, out=out)
-    np.log(out, out=out)
-    np.negative(out, out=out)
-    np.log(out, out=out)
-    np.negative(out, out=out)
-    return out
 
 
 def sample_gumbel(shape: int | tuple[int, ...] | None = None, *, rng=None) -> np.ndarray:
@@ -86,12 +66,7 @@ def sample_gumbel(shape: int | tuple[int, ...] | None = None, *, rng=None) -> np
     np.float64(-inf)
     """
     out = np.empty(check_size(shape, "shape"), dtype=np.float64)
-    return _fill_gumbel(out, as_generator(rng))
-
-
-def _shifted(logits: np.ndarray) -> np.ndarray:
-    """``logits - max(logits)`` per row: the same array for ``logits`` and ``logits + c``."""
-    return logits - logits.max(axis=-1, keepdims=True)
+    return fill_gumbel(out, as_generator(rng))
 
 
 def gumbel_max(logits: ArrayLike, size: int | tuple[int, ...] | None = None, *, rng=None) -> np.ndarray:
@@ -155,7 +130,7 @@ def gumbel_max(logits: ArrayLike, size: int | tuple[int, ...] | None = None, *, 
     n_rows, k = x2.shape
     n_samples = math.prod(shape)
     # Work in blocks of about _BLOCK numbers that stay in the CPU cache, filled in C order,
-    # so the draws are exactly those of one big ``_fill_gumbel`` over ``size + logits.shape``.
+    # so the draws are exactly those of one big ``fill_gumbel`` over ``size + logits.shape``.
     if n_rows * k <= _BLOCK:
         step_s, step_b = max(1, _BLOCK // (n_rows * k)), n_rows
         # Logits minus their row maximum: the same array for logits + c (exact shift invariance).
@@ -179,24 +154,13 @@ def gumbel_max(logits: ArrayLike, size: int | tuple[int, ...] | None = None, *, 
             if shifted is None:
                 xb = x2[b0:b1]
                 np.subtract(xb, row_max(xb), out=z[0])
-                np.subtract(z, _neg_gumbel(u, gen), out=z)  # (x - max x) + g
+                np.subtract(z, fill_neg_gumbel(u, gen), out=z)  # (x - max x) + g
             else:
-                np.subtract(shifted, _neg_gumbel(u, gen), out=z)
+                np.subtract(shifted, fill_neg_gumbel(u, gen), out=z)
             # the block is contiguous in ``out`` (whole rows, or one sample): write through a flat view
             _argmax_last(z.reshape(-1, k), flat[s0 * n_rows + b0 : (s1 - 1) * n_rows + b1])
     out = out.reshape(shape + batch)
     return out[()] if out.ndim == 0 else out
-
-
-def _neg_gumbel(u: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Fill ``u`` in place with ``log(-log U) = -g`` (``U`` clipped below at tiny, as in :func:`_fill_gumbel`)."""
-    rng.random(out=u)
-    if u.min() == 0.0:  # U = 0 would give g = -inf; a min is cheaper than clipping every draw
-        np.maximum(u, _TINY, out=u)
-    np.log(u, out=u)
-    np.negative(u, out=u)
-    np.log(u, out=u)
-    return u
 
 
 def _argmax_last(z: np.ndarray, out: np.ndarray) -> None:
@@ -239,7 +203,7 @@ def perturbed_max(logits: ArrayLike, size: int | tuple[int, ...] | None = None, 
     """
     x = check_logits(logits)
     noise = np.empty(check_size(size) + x.shape, dtype=np.float64)
-    _fill_gumbel(noise, as_generator(rng))
+    fill_gumbel(noise, as_generator(rng))
     noise += x
     index = noise.argmax(axis=-1)
     return index, np.take_along_axis(noise, index[..., None], axis=-1)[..., 0]
@@ -270,18 +234,44 @@ def sample_categorical(logits: ArrayLike, size: int | tuple[int, ...] | None = N
     """
     x = check_logits(logits)
     u = as_generator(rng).random(check_size(size) + x.shape[:-1])
-    return _inverse_cdf(x, u)
+    return inverse_cdf(x, u)
 
 
-def _inverse_cdf(x: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """Categories of checked logits ``x`` (K,) or (B, K) for uniforms ``u`` of shape ``size + batch``."""
-    p = _softmax_unchecked(x)
-    cdf = np.cumsum(p, axis=-1)
-    v = u * cdf[..., -1]
-    if x.ndim == 1:
-        index = np.searchsorted(cdf, v, side="right")
-    else:
-        index = (cdf <= v[..., None]).sum(axis=-1)
-    # Guard against rounding at the top end: never beyond the last possible category.
-    last_possible = (x.shape[-1] - 1) - np.argmax(p[..., ::-1] > 0, axis=-1)
-    return np.minimum(index, last_possible).astype(np.int64)
+# --- added for the explorers (viz helper, issue 9): the Gumbel-max step for noise drawn once
+
+
+def gumbel_max_from_noise(logits: ArrayLike, noise: ArrayLike) -> np.ndarray:
+    r"""Gumbel-max samples :math:`\arg\max_k (x_k + g_k)` for given noise ``g`` (no random draw).
+
+    The same floating-point steps as :func:`gumbel_max` (the logits minus their
+    maximum, plus the noise), so with ``noise = sample_gumbel(size + (K,), rng=s)``
+    the samples equal ``gumbel_max(logits, size=size, rng=s)`` exactly, and
+    ``logits + c`` gives the very same samples for any constant ``c``. Explorers
+    draw the noise once and call this as a slider moves.
+
+    Parameters
+    ----------
+    logits : array_like, shape (K,) or (B, K)
+        Finite or ``-inf`` logits (categories on the last axis).
+    noise : array_like, shape (..., K) or (..., B, K)
+        Standard Gumbel draws, broadcast against ``logits``.
+
+    Returns
+    -------
+    ndarray of int64, shape ``noise.shape[:-1]``
+        The winning category of each noise row.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gumbel_utils.sampling import gumbel_max, gumbel_max_from_noise, sample_gumbel
+    >>> x = np.log([0.2, 0.3, 0.5])
+    >>> g = sample_gumbel((1000, 3), rng=0)
+    >>> bool(np.array_equal(gumbel_max_from_noise(x, g), gumbel_max(x, size=1000, rng=0)))
+    True
+    """
+    x = check_logits(logits)
+    g = np.asarray(noise, dtype=np.float64)
+    if g.ndim < x.ndim or g.shape[g.ndim - x.ndim:] != x.shape:
+        raise ValueError(f"noise must end with the logits' shape {x.shape}, got shape {g.shape}")
+    return np.argmax(g + shift_to_max(x), axis=-1)

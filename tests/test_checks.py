@@ -1,11 +1,15 @@
-"""Input validation helpers in gumbel_utils._checks: accepted input, and ValueErrors naming the argument."""
+"""Input validation helpers in gumbel_utils._checks: accepted input, ValueErrors for bad values and
+TypeErrors for wrong types, each naming the argument."""
 
 import numpy as np
 import pytest
 
 from gumbel_utils._checks import (
     as_generator,
+    check_choice,
+    check_count,
     check_logits,
+    check_objective,
     check_simplex_points,
     check_size,
     check_tau,
@@ -22,10 +26,15 @@ def test_as_generator_accepts_none_int_and_generator():
     assert as_generator(np.uint8(7)).random() == np.random.default_rng(7).random()
 
 
-@pytest.mark.parametrize("rng", ["seed", 1.5, -3, np.random.RandomState(0), object(), [1.5]])
-def test_as_generator_rejects(rng):
-    with pytest.raises(ValueError, match="rng"):
+@pytest.mark.parametrize("rng", ["seed", 1.5, True, np.random.RandomState(0), object(), [1.5]])
+def test_as_generator_rejects_wrong_types(rng):
+    with pytest.raises(TypeError, match="rng"):
         as_generator(rng)
+
+
+def test_as_generator_rejects_negative_seed():
+    with pytest.raises(ValueError, match="rng"):
+        as_generator(-3)
 
 
 def test_check_logits_returns_float64_and_allows_neg_inf():
@@ -46,12 +55,17 @@ def test_check_logits_returns_float64_and_allows_neg_inf():
         (np.zeros((0, 2)), "empty"),
         (np.zeros((2, 2, 2)), "1-D or 2-D"),
         (3.0, "1-D or 2-D"),
-        (["a"], "real numbers"),
-        (["1", "x"], "real numbers"),
     ],
 )
 def test_check_logits_messages_name_the_argument(logits, message):
     with pytest.raises(ValueError, match=message) as info:
+        check_logits(logits, name="theta")
+    assert str(info.value).startswith("theta")
+
+
+@pytest.mark.parametrize("logits", [["a"], ["1", "2"], None, [None, 1.0], [True, False], "0.5"])
+def test_check_logits_wrong_type_is_a_type_error(logits):
+    with pytest.raises(TypeError, match="theta must be real numbers") as info:
         check_logits(logits, name="theta")
     assert str(info.value).startswith("theta")
 
@@ -91,9 +105,11 @@ def test_row_max_values_and_all_neg_inf_row(k):
 def test_logits_as_rows():
     assert logits_as_rows([1.0, 2.0]).shape == (1, 2)
     assert logits_as_rows(np.zeros((3, 2))).shape == (3, 2)
-    for bad in ([], np.zeros((2, 2, 2)), 1.0, ["a", "b"]):
+    for bad in ([], np.zeros((2, 2, 2)), 1.0):
         with pytest.raises(ValueError, match="logits"):
             logits_as_rows(bad)
+    with pytest.raises(TypeError, match="logits"):
+        logits_as_rows(["a", "b"])
 
 
 def test_check_tau():
@@ -102,9 +118,15 @@ def test_check_tau():
     assert check_tau(1e-300) == 1e-300
 
 
-@pytest.mark.parametrize("tau", [0.0, -0.0, -1.0, np.nan, np.inf, -np.inf, [1.0, 0.0], [1.0, np.nan], [], "x", None])
+@pytest.mark.parametrize("tau", [0.0, -0.0, -1.0, np.nan, np.inf, -np.inf, [1.0, 0.0], [1.0, np.nan], []])
 def test_check_tau_rejects(tau):
     with pytest.raises(ValueError, match="tau"):
+        check_tau(tau)
+
+
+@pytest.mark.parametrize("tau", ["x", "0.5", None, True, [0.5, "1"]])
+def test_check_tau_wrong_type_is_a_type_error(tau):
+    with pytest.raises(TypeError, match="tau must be real numbers"):
         check_tau(tau)
 
 
@@ -116,10 +138,44 @@ def test_check_size(size, shape):
     assert check_size(size) == shape
 
 
-@pytest.mark.parametrize("size", [-1, 2.5, "3", "x", (2, -1), (2, None), True, (True,), [1.5], 2.0])
-def test_check_size_rejects(size):
+@pytest.mark.parametrize("size", [-1, (2, -1)])
+def test_check_size_rejects_negative(size):
     with pytest.raises(ValueError, match="size"):
         check_size(size)
+
+
+@pytest.mark.parametrize("size", [2.5, "3", "x", (2, None), True, (True,), [1.5], 2.0])
+def test_check_size_wrong_type_is_a_type_error(size):
+    with pytest.raises(TypeError, match="size"):
+        check_size(size)
+
+
+def test_check_count():
+    assert check_count(np.int64(3)) == 3
+    with pytest.raises(TypeError, match="n must be an integer"):
+        check_count(2.0)
+    with pytest.raises(TypeError, match="n must be an integer"):
+        check_count(True)
+    with pytest.raises(ValueError, match="n must be an integer >= 1"):
+        check_count(0)
+
+
+def test_check_objective_names_what_is_missing():
+    class OnlyValue:
+        def value(self, z):
+            return z.sum(-1)
+
+    with pytest.raises(TypeError, match="OnlyValue has no grad"):
+        check_objective(OnlyValue())
+    with pytest.raises(TypeError, match="has no value, grad"):
+        check_objective(3.0, "objective")
+
+
+def test_check_choice_lists_valid_options():
+    with pytest.raises(ValueError, match=r"objective must be one of \['linear', 'cubic'\], got 'foo'"):
+        check_choice("foo", ["linear", "cubic"], "objective")
+    with pytest.raises(ValueError, match="must be one of"):
+        check_choice([], ["a"], "x")
 
 
 def test_check_simplex_points():
@@ -137,7 +193,6 @@ def test_check_simplex_points():
         ([np.nan, 0.5, 0.5], "NaN or inf"),
         ([1.0], "at least 2 coordinates"),
         (1.0, "at least 2 coordinates"),
-        (["a", "b"], "real numbers"),
     ],
 )
 def test_check_simplex_points_rejects(y, message):

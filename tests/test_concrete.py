@@ -64,13 +64,14 @@ def test_typo_power_of_tau_does_not_integrate_to_one(tau):
     assert abs(integral - 1.0) > 0.5
 
 
-def _k3_integral(logits, tau, log_prob=concrete_log_prob):
-    r"""Integral of the K = 3 density over the simplex, with dblquad in smooth coordinates.
+def _k3_smooth_integrand(logits, tau, log_prob=concrete_log_prob):
+    r"""The K = 3 density in smooth coordinates s in (0, 1)^2, as a ``dblquad`` integrand ``(s2, s1)``.
 
     The density has integrable singularities on the edges of the simplex when tau < 1, which
     make dblquad on (y1, y2) slow. Instead write y = softmax(t1, t2, 0) (Jacobian y1 y2 y3) and
     t_k = (x_k - x_3 + logit(s_k)) / tau (Jacobian 1 / (tau s_k (1 - s_k))); each t_k is
     logistic, so the integrand over s in (0, 1)^2 is smooth and dblquad converges quickly.
+    The inverse map is s_k = expit(tau log(y_k / y_3) - (x_k - x_3)).
     """
     d = np.asarray(logits[:2]) - logits[2]
 
@@ -81,7 +82,12 @@ def _k3_integral(logits, tau, log_prob=concrete_log_prob):
         jac = y.prod() / (tau**2 * s1 * (1 - s1) * s2 * (1 - s2))
         return math.exp(log_prob(y, logits, tau)) * jac
 
-    return dblquad(integrand, 0.0, 1.0, 0.0, 1.0, epsabs=1e-9, epsrel=1e-9)[0]
+    return integrand
+
+
+def _k3_integral(logits, tau, log_prob=concrete_log_prob):
+    """Integral of the K = 3 density over the simplex (see :func:`_k3_smooth_integrand`)."""
+    return dblquad(_k3_smooth_integrand(logits, tau, log_prob), 0.0, 1.0, 0.0, 1.0, epsabs=1e-9, epsrel=1e-9)[0]
 
 
 @pytest.mark.parametrize("tau", TAUS)
@@ -184,16 +190,10 @@ def test_gumbel_softmax_histogram_matches_density_k3():
     tau = 0.7
     y = gumbel_softmax(x, tau, size=40_000, rng=23)
     d = x[:2] - x[2]
-    s = expit(tau * np.log(y[:, :2] / y[:, 2:]) - d)  # inverse of the map used in _k3_integral
+    s = expit(tau * np.log(y[:, :2] / y[:, 2:]) - d)  # inverse of the map of _k3_smooth_integrand
     edges = np.array([0.0, 0.25, 0.5, 0.75, 1.0])
     cells = 4 * _bin_index(s[:, 0], edges) + _bin_index(s[:, 1], edges)
-
-    def integrand(s2, s1):
-        t = (d + logit(np.array([s1, s2]))) / tau
-        e = np.exp(np.array([t[0], t[1], 0.0]) - max(t[0], t[1], 0.0))
-        yy = e / e.sum()
-        return math.exp(concrete_log_prob(yy, x, tau)) * yy.prod() / (tau**2 * s1 * (1 - s1) * s2 * (1 - s2))
-
+    integrand = _k3_smooth_integrand(x, tau)
     probs = np.array(
         [dblquad(integrand, edges[i], edges[i + 1], edges[j], edges[j + 1], epsabs=1e-8)[0] for i in range(4) for j in range(4)]
     )
@@ -340,8 +340,10 @@ def test_sample_binary_concrete_shapes_and_seed():
 # Bad input
 
 
-BAD_LOGITS = [[0.0, np.nan], [0.0, np.inf], [-np.inf, -np.inf], [], np.zeros((2, 2, 2)), 1.0, ["a", "b"]]
-BAD_TAUS = [0.0, -1.0, np.nan, np.inf, -np.inf, "hot", []]
+BAD_LOGITS = [[0.0, np.nan], [0.0, np.inf], [-np.inf, -np.inf], [], np.zeros((2, 2, 2)), 1.0]
+BAD_TAUS = [0.0, -1.0, np.nan, np.inf, -np.inf, []]
+#: Temperatures of the wrong type: TypeError, as in NumPy and SciPy.
+WRONG_TYPE_TAUS = ["hot", "0.5", None]
 
 
 @pytest.mark.parametrize("logits", BAD_LOGITS)
@@ -356,16 +358,32 @@ def test_gumbel_softmax_bad_tau(tau):
         gumbel_softmax([0.0, 1.0], tau, size=3, rng=0)
 
 
-@pytest.mark.parametrize("size", [-1, 2.5, "x", (2, -1)])
-def test_gumbel_softmax_bad_size(size):
-    with pytest.raises(ValueError, match="size"):
+@pytest.mark.parametrize("size, error", [(-1, ValueError), (2.5, TypeError), ("x", TypeError), ((2, -1), ValueError)])
+def test_gumbel_softmax_bad_size(size, error):
+    with pytest.raises(error, match="size"):
         gumbel_softmax([0.0, 1.0], 1.0, size=size, rng=0)
 
 
 @pytest.mark.parametrize("rng", ["seed", 1.5, np.random.RandomState(0)])
 def test_gumbel_softmax_bad_rng(rng):
-    with pytest.raises(ValueError, match="rng"):
+    with pytest.raises(TypeError, match="rng"):
         gumbel_softmax([0.0, 1.0], 1.0, size=3, rng=rng)
+
+
+@pytest.mark.parametrize("tau", WRONG_TYPE_TAUS)
+def test_every_concrete_function_rejects_a_tau_of_the_wrong_type(tau):
+    with pytest.raises(TypeError, match="logits must be real numbers"):
+        gumbel_softmax(["a", "b"], 1.0, size=3, rng=0)
+    with pytest.raises(TypeError, match="y must be real numbers"):
+        concrete_log_prob(["a", "b", "c"], [0.0, 0.0, 0.0], 1.0)
+    with pytest.raises(TypeError, match="logit must be real numbers"):
+        sample_binary_concrete("a", 1.0, size=3, rng=0)
+    for call in (lambda: gumbel_softmax([0.0, 1.0], tau, size=3, rng=0),
+                 lambda: concrete_log_prob([0.2, 0.3, 0.5], [0.0, 0.0, 0.0], tau),
+                 lambda: sample_binary_concrete(0.0, tau, size=3, rng=0),
+                 lambda: binary_concrete_log_prob(0.5, 0.0, tau)):
+        with pytest.raises(TypeError, match="tau must be real numbers"):
+            call()
 
 
 @pytest.mark.parametrize(
@@ -399,7 +417,6 @@ def test_gumbel_softmax_bad_noise(noise, size):
         [np.inf, 0.5, 0.5],
         [1.0],
         0.5,
-        ["a", "b", "c"],
     ],
 )
 def test_concrete_log_prob_rejects_points_off_the_open_simplex(y):
@@ -419,7 +436,7 @@ def test_concrete_log_prob_bad_tau(tau):
         concrete_log_prob([0.2, 0.3, 0.5], [0.0, 0.0, 0.0], tau)
 
 
-@pytest.mark.parametrize("logit_", [np.nan, np.inf, -np.inf, "a"])
+@pytest.mark.parametrize("logit_", [np.nan, np.inf, -np.inf])
 def test_binary_concrete_bad_logit(logit_):
     with pytest.raises(ValueError, match="logit"):
         sample_binary_concrete(logit_, 1.0, size=3, rng=0)

@@ -325,12 +325,18 @@ ALL_SAMPLERS = [gumbel_max, sample_categorical, perturbed_max]
         np.zeros((0, 3)),
         5.0,
         np.zeros((2, 2, 2)),
-        ["a", "b"],
         [[0.0, 1.0], [2.0]],
     ],
 )
 def test_bad_logits_raise_naming_logits(sampler, logits):
     with pytest.raises(ValueError, match="logits"):
+        sampler(logits, size=3, rng=0)
+
+
+@pytest.mark.parametrize("sampler", ALL_SAMPLERS)
+@pytest.mark.parametrize("logits", [["a", "b"], None, [0.0, None]])
+def test_logits_of_the_wrong_type_raise_type_error(sampler, logits):
+    with pytest.raises(TypeError, match="logits must be real numbers"):
         sampler(logits, size=3, rng=0)
 
 
@@ -354,22 +360,25 @@ def test_bad_logits_are_found_in_every_block(sampler, monkeypatch):
 
 
 @pytest.mark.parametrize("sampler", ALL_SAMPLERS)
-@pytest.mark.parametrize("size", [-1, (2, -3), 2.5, "3", (2, None), True, [1.5]])
-def test_bad_size_raises_naming_size(sampler, size):
-    with pytest.raises(ValueError, match="size"):
+@pytest.mark.parametrize("size, error", [(-1, ValueError), ((2, -3), ValueError), (2.5, TypeError),
+                                         ("3", TypeError), ((2, None), TypeError), (True, TypeError),
+                                         ([1.5], TypeError)])
+def test_bad_size_raises_naming_size(sampler, size, error):
+    with pytest.raises(error, match="size"):
         sampler([0.0, 1.0], size=size, rng=0)
 
 
-@pytest.mark.parametrize("shape", [-2, 1.5, "x", (3, -1)])
-def test_bad_shape_for_sample_gumbel(shape):
-    with pytest.raises(ValueError, match="shape"):
+@pytest.mark.parametrize("shape, error", [(-2, ValueError), (1.5, TypeError), ("x", TypeError), ((3, -1), ValueError)])
+def test_bad_shape_for_sample_gumbel(shape, error):
+    with pytest.raises(error, match="shape"):
         sample_gumbel(shape, rng=0)
 
 
 @pytest.mark.parametrize("sampler", ALL_SAMPLERS + [lambda x, size, rng: sample_gumbel(size, rng=rng)])
-@pytest.mark.parametrize("rng", ["seed", 1.5, -1, np.random.RandomState(0), object()])
-def test_bad_rng_raises_naming_rng(sampler, rng):
-    with pytest.raises(ValueError, match="rng"):
+@pytest.mark.parametrize("rng, error", [("seed", TypeError), (1.5, TypeError), (-1, ValueError),
+                                        (np.random.RandomState(0), TypeError), (object(), TypeError)])
+def test_bad_rng_raises_naming_rng(sampler, rng, error):
+    with pytest.raises(error, match="rng"):
         sampler([0.0, 1.0], size=3, rng=rng)
 
 
