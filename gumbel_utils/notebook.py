@@ -20,6 +20,15 @@ __all__ = ["FoldedText", "solution_output"]
 class FoldedText:
     """Text shown folded (closed ``<details>``) in a notebook, and as plain text elsewhere.
 
+    Parameters
+    ----------
+    text : str
+        What was printed.
+    title : str
+        The summary line of the folded block.
+
+    Examples
+    --------
     >>> FoldedText("42\\n")
     42
     >>> print(FoldedText("a < b")._repr_html_())
