@@ -6,12 +6,15 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8888
-# JupyterLab refuses to run as root unless told to (class hubs and containers often are root).
-ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+# Jupyter configuration of this venv only (tools/jupyterlab/): JupyterLab without the "get notified about
+# Jupyter news" pop-up or update checks, and a post-save hook that keeps `git status` clean after a save.
+LAB_CONFIG := $(VENV)/share/jupyter/lab/settings/overrides.json $(VENV)/etc/jupyter/jupyter_server_config.py
+PRESENT_PORT ?= 8866
 
-.PHONY: setup lab test test-fast bench student constraints clean
+.PHONY: setup git-filter lab-config lab test test-fast bench student site present constraints clean
 
-setup: $(STAMP)
+setup: $(STAMP) $(LAB_CONFIG)
+	@$(BIN)/python tools/git_filter.py install
 
 $(STAMP): requirements.txt constraints.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,8 +22,22 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.txt -c constraints.txt
 	@touch $(STAMP)
 
+# Copied only when the content differs (a fresh clone's newer file times rewrite nothing).
+lab-config: $(LAB_CONFIG)
+$(VENV)/share/jupyter/lab/settings/overrides.json: tools/jupyterlab/overrides.json
+	@mkdir -p $(@D) && (cmp -s $< $@ || cp $< $@)
+$(VENV)/etc/jupyter/jupyter_server_config.py: tools/jupyterlab/jupyter_server_config.py
+	@mkdir -p $(@D) && (cmp -s $< $@ || cp $< $@)
+
+# Notebook outputs never reach git: nbstripout as this clone's clean filter (git config --local),
+# skipped with a message outside a git clone. `make setup` runs it; alone: `make git-filter`.
+git-filter:
+	@$(BIN)/python tools/git_filter.py install
+
+# The file browser starts in notebooks/ and reaches the whole repository (student/ too); as root it
+# adds --allow-root. The options live in tools/lab_command.sh, which Binder's binder/start runs too.
 lab: setup
-	$(BIN)/jupyter lab --notebook-dir=notebooks --port=$(PORT) $(ROOT_FLAG)
+	tools/lab_command.sh $(BIN)/jupyter lab --port=$(PORT) $(LAB_ARGS)
 
 test: setup
 	$(BIN)/python -m pytest
@@ -33,14 +50,26 @@ bench: setup
 	$(BIN)/python benchmarks/bench_sampling.py
 	$(BIN)/python benchmarks/bench_widgets.py
 	$(BIN)/python benchmarks/bench_estimators.py
+	$(BIN)/python benchmarks/bench_training.py
+	$(BIN)/python benchmarks/bench_vae.py
 
 # Student versions of the notebooks (worked solutions removed) in student/.
 student: setup
 	$(BIN)/python tools/make_student.py notebooks student
 
+# The offline course site in site/ (open site/index.html): every notebook executed, its figures and math.
+site: setup
+	$(BIN)/python tools/build_site.py --out site
+
+# The notebooks as apps for a projector (Voila: no code, larger text); opens the notebook list.
+present: setup
+	$(BIN)/python tools/present.py --port=$(PRESENT_PORT) $(PRESENT_ARGS)
+
 # Re-pin constraints.txt to what is installed now (run after `make test` passes).
 constraints:
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^gumbel.utils' > constraints.txt
 
+# Also removes the git filter, whose command lives in .venv (`make setup` puts it back).
 clean:
-	rm -rf $(VENV) student .pytest_cache .hypothesis
+	-@$(PYTHON) tools/git_filter.py uninstall
+	rm -rf $(VENV) student site .pytest_cache .hypothesis

@@ -37,6 +37,12 @@ __all__ = [
     "tau_limit_table",
     "K2Moments",
     "k2_moments",
+    "LOG_MAGNITUDE_EDGES",
+    "log_magnitude_histogram",
+    "EstimateSpread",
+    "estimate_spread",
+    "resolved_bias2",
+    "relative_bias",
 ]
 
 
@@ -431,3 +437,128 @@ def tau_limit_table(
             rows.append(TauLimit(name, oname, float(taus[0]), b / norm, max(b_se, resolution) / norm, z,
                                  slope, slope_se))
     return rows
+
+
+# --- added for the figures of notebook 3 (viz helper, issue 9): every number they draw is computed here
+
+#: Bin edges of :func:`log_magnitude_histogram`: :math:`\log_{10}|\hat g_k|` from -6 to 4 in 50 bins.
+LOG_MAGNITUDE_EDGES = np.linspace(-6.0, 4.0, 51)
+
+
+def log_magnitude_histogram(estimates: ArrayLike, *, component: int = 0,
+                            edges: ArrayLike | None = None) -> np.ndarray:
+    r"""Fraction of single-sample estimates per bin of :math:`\log_{10}|\hat g_k|`.
+
+    A log axis shows both the many near-zero estimates and the rare huge ones that
+    carry the variance. Values below the first edge (exact zeros included) count in
+    the first bin, values above the last edge in the last, so the fractions sum to 1.
+
+    Parameters
+    ----------
+    estimates : array_like, shape (..., K)
+        Single-sample estimates (for example ``(n, K)``).
+    component : int, optional
+        Which component k.
+    edges : array_like, optional
+        Bin edges in :math:`\log_{10}` units (default :data:`LOG_MAGNITUDE_EDGES`).
+
+    Returns
+    -------
+    ndarray, shape (len(edges) - 1,)
+
+    Examples
+    --------
+    >>> frac = log_magnitude_histogram(np.array([[0.0], [1e-3], [10.0], [1e9]]))
+    >>> float(frac.sum()), float(frac[0]), float(frac[-1])
+    (1.0, 0.25, 0.25)
+    """
+    g = np.asarray(estimates, dtype=np.float64)
+    e = LOG_MAGNITUDE_EDGES if edges is None else np.asarray(edges, dtype=np.float64)
+    if g.ndim < 1 or not -g.shape[-1] <= component < g.shape[-1]:
+        raise ValueError(f"component must index the last axis of estimates (shape {g.shape}), got {component}")
+    if e.ndim != 1 or e.size < 2 or np.any(np.diff(e) <= 0):
+        raise ValueError("edges must be an increasing 1-D array of at least 2 values")
+    a = np.abs(g[..., component])
+    with np.errstate(divide="ignore"):
+        la = np.clip(np.log10(a), e[0], e[-1] - 1e-9 * (e[-1] - e[0]))
+    counts, _ = np.histogram(la, bins=e)
+    return counts / a.size
+
+
+class EstimateSpread(NamedTuple):
+    """How single-sample estimates spread: many tiny ones, a few huge ones (see :func:`estimate_spread`)."""
+
+    small_share: float  #: share of estimates with |g_k| < ``small``
+    tail_share: float  #: share of sum ||g||^2 carried by the largest ``top`` fraction (:func:`tail_share`)
+    max_abs: float  #: the largest |g_k|
+
+
+def estimate_spread(estimates: ArrayLike, *, component: int = 0, small: float = 0.01,
+                    top: float = 0.01) -> EstimateSpread:
+    r"""Share of near-zero estimates, share of the second moment in the largest ones, and the largest.
+
+    Parameters
+    ----------
+    estimates : array_like, shape (n, K)
+        Single-sample estimates.
+    component : int, optional
+        The component k of ``small_share`` and ``max_abs``.
+    small : float, optional
+        Threshold of a "near-zero" estimate :math:`|\hat g_k| <` ``small``.
+    top : float, optional
+        Fraction of largest estimates for :func:`tail_share`.
+
+    Returns
+    -------
+    EstimateSpread
+
+    Examples
+    --------
+    >>> estimate_spread(np.array([[0.0, 0.0]] * 99 + [[10.0, 0.0]]))
+    EstimateSpread(small_share=0.99, tail_share=1.0, max_abs=10.0)
+    """
+    g = np.asarray(estimates, dtype=np.float64)
+    if g.ndim != 2 or not -g.shape[1] <= component < g.shape[1]:
+        raise ValueError(f"estimates must have shape (n, K) with component < K, got {g.shape} and {component}")
+    a = np.abs(g[:, component])
+    return EstimateSpread(float(np.mean(a < small)), tail_share(g, top), float(a.max()))
+
+
+def resolved_bias2(result: BiasVariance, *, z: float = 2.0) -> np.ndarray:
+    r"""The squared bias where the Monte Carlo run resolves it, NaN elsewhere.
+
+    An unbiased estimator shows :math:`\lVert\hat b\rVert^2 \approx \operatorname{tr}\Sigma/N`
+    (``bias2_floor``), so a squared bias is resolved only above
+    :math:`z\,(\text{floor} + \text{se})`. Figures draw it only there.
+
+    Parameters
+    ----------
+    result : BiasVariance
+        A measurement (:func:`bias_variance`, :func:`sweep`).
+    z : float, optional
+        How many floors plus standard errors the squared bias must exceed.
+    """
+    b2 = np.asarray(result.bias2, dtype=np.float64)
+    return np.where(b2 > z * (np.asarray(result.bias2_floor) + np.asarray(result.bias2_se)), b2, np.nan)
+
+
+def relative_bias(result: BiasVariance) -> tuple[np.ndarray, np.ndarray]:
+    r"""Relative bias :math:`\lVert\mathbb{E}\hat g - \nabla\rVert / \lVert\nabla\rVert` and its resolution.
+
+    Parameters
+    ----------
+    result : BiasVariance
+        A measurement against a non-zero exact gradient.
+
+    Returns
+    -------
+    rel_bias : ndarray
+        :math:`\sqrt{\text{bias2}} / \lVert\nabla\rVert`.
+    resolution : ndarray
+        Twice the Monte Carlo resolution :math:`2\sqrt{\text{bias2\_floor}} / \lVert\nabla\rVert`: what an
+        unbiased estimator shows; a relative bias below it is not resolved.
+    """
+    norm = float(np.linalg.norm(result.exact))
+    if norm == 0:
+        raise ValueError("the exact gradient is 0: a relative bias is undefined")
+    return np.sqrt(np.asarray(result.bias2)) / norm, 2.0 * np.sqrt(np.asarray(result.bias2_floor)) / norm

@@ -35,6 +35,7 @@ __all__ = [
     "simplex_segment",
     "interior_mode",
     "interior_mode_threshold",
+    "is_convex_on_grid",
 ]
 
 
@@ -94,8 +95,27 @@ def mc_mean(samples: ArrayLike) -> MeanEstimate:
 def mean_vs_tau(logits: ArrayLike, taus: ArrayLike, noise: ArrayLike) -> np.ndarray:
     r"""Monte Carlo :math:`E[y]` at every ``tau``, from the SAME Gumbel noise ``noise`` (shape (N, K)).
 
-    Returns an array of shape (T, K): row ``t`` is
-    ``gumbel_softmax(logits, taus[t], noise=noise).mean(axis=0)``.
+    Parameters
+    ----------
+    logits : array_like, shape (K,)
+    taus : array_like, shape (T,)
+        Temperatures > 0.
+    noise : array_like, shape (N, K)
+        Fixed standard Gumbel draws, shared by every temperature.
+
+    Returns
+    -------
+    ndarray, shape (T, K)
+        Row ``t`` is ``gumbel_softmax(logits, taus[t], noise=noise).mean(axis=0)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gumbel_utils import sample_gumbel
+    >>> m = mean_vs_tau(np.log([0.2, 0.3, 0.5]), [1e-3, 1e3], sample_gumbel((20_000, 3), rng=0))
+    >>> m.round(1)                 # tau -> 0: softmax(x); tau -> infinity: the centre
+    array([[0.2, 0.3, 0.5],
+           [0.3, 0.3, 0.3]])
     """
     t = np.atleast_1d(np.asarray(check_tau(taus), dtype=np.float64))
     return np.stack([gumbel_softmax(logits, float(tau), noise=noise).mean(axis=0) for tau in t])
@@ -116,6 +136,15 @@ def _bisect_log(holds, lo: float, hi: float, iterations: int) -> tuple[float, fl
 def fraction_near_one_hot(y: ArrayLike, threshold: float = 0.99) -> float:
     """Fraction of the samples ``y`` (shape (N, K)) whose largest coordinate exceeds ``threshold``.
 
+    Parameters
+    ----------
+    y : array_like, shape (N, K)
+        Relaxed samples.
+    threshold : float
+        A sample counts as near one-hot when its largest coordinate exceeds it.
+
+    Examples
+    --------
     >>> fraction_near_one_hot([[0.995, 0.005], [0.6, 0.4]])
     0.5
     """
@@ -139,6 +168,24 @@ def tau_for_near_one_hot_fraction(
     :math:`1 / (1 + \sum_{j \ne k^*} e^{(z_j - z_{k^*})/\tau})` decreases as
     :math:`\tau` grows, so the fraction above ``threshold`` is a non-increasing
     step function of :math:`\tau` and bisection (on :math:`\log\tau`) finds its crossing.
+
+    Parameters
+    ----------
+    logits : array_like, shape (K,)
+    noise : array_like, shape (N, K)
+        Fixed Gumbel draws.
+    target : float
+        The fraction of near-one-hot samples to reach.
+    threshold : float
+        As in :func:`fraction_near_one_hot`.
+    lo, hi : float
+        The bracket of temperatures (the fraction must cross ``target`` between them).
+    iterations : int
+        Bisection steps on log tau.
+
+    Returns
+    -------
+    float
     """
     def frac(tau: float) -> float:
         return fraction_near_one_hot(gumbel_softmax(logits, tau, noise=noise), threshold)
@@ -152,6 +199,13 @@ def log_density_image(grid: SimplexGrid, logits: ArrayLike, tau: float) -> np.nd
     """``concrete_log_prob`` at the inside pixels of ``grid``, as an (ny, nx) image (NaN outside).
 
     Vectorised over all pixels at once (no Python loop).
+
+    Parameters
+    ----------
+    grid : SimplexGrid
+        From :func:`~gumbel_utils.simplex.simplex_grid`.
+    logits : array_like, shape (3,)
+    tau : float
     """
     return grid.fill(concrete_log_prob(grid.points, logits, tau))
 
@@ -174,8 +228,27 @@ def log_convexity_threshold(num_categories: int) -> float:
 def simplex_segment(start: ArrayLike, end: ArrayLike, n: int = 400, *, margin: float = 1e-6) -> tuple[np.ndarray, np.ndarray]:
     """Points ``(1 - s) start + s end`` for ``n`` values of ``s`` in ``[margin, 1 - margin]``.
 
-    Returns ``(s, points)`` with ``points`` of shape (n, K). Use end points on
-    the boundary of the simplex; the margin keeps every point in the open simplex.
+    Parameters
+    ----------
+    start, end : array_like, shape (K,)
+        End points, on the boundary of the simplex or inside it.
+    n : int
+        Number of points.
+    margin : float
+        Keeps every point in the open simplex.
+
+    Returns
+    -------
+    s : ndarray, shape (n,)
+    points : ndarray, shape (n, K)
+
+    Examples
+    --------
+    >>> s, pts = simplex_segment([1.0, 0.0, 0.0], [0.0, 0.5, 0.5], n=3, margin=0.0)
+    >>> pts
+    array([[1.  , 0.  , 0.  ],
+           [0.5 , 0.25, 0.25],
+           [0.  , 0.5 , 0.5 ]])
     """
     a = np.asarray(start, dtype=np.float64)
     b = np.asarray(end, dtype=np.float64)
@@ -253,6 +326,22 @@ def interior_mode(logits: ArrayLike, tau: float, *, starts: int = 2, tol: float 
     infinite for :math:`\tau < K - 1`) and None is returned. A numerical
     check, not a proof.
 
+    Parameters
+    ----------
+    logits : array_like, shape (K,)
+        Finite logits.
+    tau : float
+    starts : int
+        Number of starting points between the centre and softmax(x).
+    tol : float
+        A mode closer than this to the boundary is not reported.
+
+    Returns
+    -------
+    ndarray of shape (K,), or None
+
+    Examples
+    --------
     >>> interior_mode([0.0, 0.0, 0.0], 2.0).round(6)
     array([0.333333, 0.333333, 0.333333])
     >>> interior_mode([0.0, 0.0, 0.0], 0.8) is None
@@ -281,9 +370,59 @@ def interior_mode_threshold(logits: ArrayLike, *, hi: float = 20.0, iterations: 
 
     Starts from ``1/(K-1)`` (log-convex there, so no interior mode) and ``hi``;
     assumes a single crossing. ``iterations=16`` gives about 0.01 % relative precision.
+
+    Parameters
+    ----------
+    logits : array_like, shape (K,)
+    hi : float
+        A temperature with an interior mode.
+    iterations : int
+        Bisection steps on log tau.
+
+    Examples
+    --------
+    >>> round(interior_mode_threshold([0.0, 0.0, 0.0]), 3)      # equal logits: tau = 1
+    1.0
     """
     x = check_logits(logits, ndim=(1,), allow_neg_inf=False)
     lo = log_convexity_threshold(x.size)
     if interior_mode(x, hi) is None:
         raise ValueError(f"no interior mode at tau={hi}")
     return _bisect_log(lambda tau: interior_mode(x, tau) is None, lo, hi, iterations)[1]
+
+
+# --- added for the density-shape explorer (viz helper, issue 9)
+
+
+def is_convex_on_grid(values: ArrayLike, *, rtol: float = 1e-9) -> tuple[bool, float]:
+    r"""Whether values on an evenly spaced grid are convex, and their smallest second difference.
+
+    A function sampled at evenly spaced points is convex on the grid when every
+    second difference :math:`v_{i+1} - 2 v_i + v_{i-1}` is :math:`\ge 0`; rounding is
+    tolerated down to :math:`-\mathrm{rtol}\cdot\max(1, \max|v|)`. Used on
+    :math:`\log p` along a segment of the simplex (log-convex or not).
+
+    Parameters
+    ----------
+    values : array_like, shape (n,)
+        Finite values at n >= 3 evenly spaced points.
+    rtol : float, optional
+        Relative tolerance for negative second differences.
+
+    Returns
+    -------
+    convex : bool
+    min_second_difference : float
+
+    Examples
+    --------
+    >>> is_convex_on_grid([4.0, 1.0, 0.0, 1.0, 4.0])
+    (True, 2.0)
+    >>> is_convex_on_grid([0.0, 1.0, 0.0])
+    (False, -2.0)
+    """
+    v = np.asarray(values, dtype=np.float64)
+    if v.ndim != 1 or v.size < 3 or not np.isfinite(v).all():
+        raise ValueError(f"values must be a 1-D array of at least 3 finite numbers, got shape {v.shape}")
+    second = float(np.diff(v, 2).min())
+    return bool(second >= -rtol * max(1.0, float(np.abs(v).max()))), second

@@ -8,7 +8,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import stats
 
-__all__ = ["frequencies", "total_variation", "GoodnessOfFit", "goodness_of_fit"]
+__all__ = ["frequencies", "total_variation", "GoodnessOfFit", "goodness_of_fit", "expected_total_variation", "running_mean"]
 
 
 def _check_probs(probs: ArrayLike, name: str = "probs") -> np.ndarray:
@@ -117,3 +117,70 @@ def goodness_of_fit(samples: ArrayLike, probs: ArrayLike, *, min_expected: float
         return GoodnessOfFit(0.0, 1.0, 0, 0)
     res = stats.chisquare(obs, exp * (obs.sum() / exp.sum()))
     return GoodnessOfFit(float(res.statistic), float(res.pvalue), int(exp.size - 1), 0)
+
+
+# --- added for the figures (viz helper, issue 9): numbers the figures draw, computed here
+
+
+def expected_total_variation(probs: ArrayLike, n: ArrayLike) -> np.ndarray:
+    r"""Large-N expected total variation between the frequencies of ``n`` samples and ``probs``.
+
+    Each :math:`\hat p_k - p_k` is nearly normal with standard deviation
+    :math:`\sigma_k = \sqrt{p_k(1-p_k)/N}`, and :math:`E|Z| = \sigma\sqrt{2/\pi}`, so
+
+    .. math:: E\,\mathrm{TV} \approx \tfrac12 \sum_k \sigma_k \sqrt{2/\pi}
+              = \sum_k \sqrt{\frac{p_k (1 - p_k)}{2\pi N}} \propto \frac{1}{\sqrt N}.
+
+    Parameters
+    ----------
+    probs : array_like, shape (K,)
+        The exact distribution (finite, >= 0, sums to 1).
+    n : int or array_like of int
+        Sample sizes (>= 1).
+
+    Returns
+    -------
+    ndarray
+        The expected TV for each ``n`` (shape of ``n``).
+
+    Examples
+    --------
+    >>> round(float(expected_total_variation([0.5, 0.5], 100)), 4)
+    0.0399
+    """
+    p = _check_probs(probs)
+    sizes = np.asarray(n, dtype=np.float64)
+    if not np.isfinite(sizes).all() or (sizes < 1).any():
+        raise ValueError("n must be finite sample sizes >= 1")
+    return np.sqrt(p * (1.0 - p) / (2.0 * np.pi)).sum() / np.sqrt(sizes)
+
+
+def running_mean(values: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    r"""Running mean of a sequence and its standard error after each value.
+
+    After :math:`N` values: :math:`\bar v_N = \frac1N\sum_{i\le N} v_i` and
+    :math:`\hat\sigma_N/\sqrt N` with :math:`\hat\sigma_N^2 = \frac1N\sum_{i\le N} v_i^2 - \bar v_N^2`
+    (the plug-in variance, clipped at 0 against rounding).
+
+    Parameters
+    ----------
+    values : array_like, shape (N,)
+        Finite numbers, in order (for example single-sample gradient estimates).
+
+    Returns
+    -------
+    mean, se : ndarray, shape (N,)
+
+    Examples
+    --------
+    >>> mean, se = running_mean([1.0, 3.0, 2.0])
+    >>> mean.tolist(), se.round(4).tolist()
+    ([1.0, 2.0, 2.0], [0.0, 0.7071, 0.4714])
+    """
+    v = np.asarray(values, dtype=np.float64)
+    if v.ndim != 1 or v.size == 0 or not np.isfinite(v).all():
+        raise ValueError(f"values must be a non-empty 1-D array of finite numbers, got shape {v.shape}")
+    n = np.arange(1, v.size + 1)
+    mean = np.cumsum(v) / n
+    var = np.maximum(np.cumsum(v * v) / n - mean**2, 0.0)
+    return mean, np.sqrt(var / n)

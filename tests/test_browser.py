@@ -1,10 +1,20 @@
 """The collection as a class uses it: a real JupyterLab in headless Chromium (Playwright).
 
-For every notebook: open it in JupyterLab, Run > Run All Cells, wait until the
-kernel is idle, check that no cell shows an error or a stderr stream and that
-every widget rendered; then, for every explorer on the page (an image widget
-inside a VBox), focus one of its sliders, press the arrow keys and check that
-the figure changed. Worked solutions (cells tagged ``solution``) must stay hidden
+The browser window is a 1280 x 720 projector. For every notebook: open it in
+JupyterLab, Run > Run All Cells, wait until the kernel is idle, check that no cell
+shows an error or a stderr stream and that every widget rendered; then, for every
+explorer on the page (the ``gu-explorer`` box of :class:`gumbel_utils.viz.Explorer`):
+
+* readable from the back of the room: its figure is not shrunk below the size at
+  which its smallest text is 14 CSS px (the smallest font of the figure, computed
+  in the kernel from the figure's text artists, travels as the image's DOM class
+  ``gu-min-text-px-<100 x px>``; on screen it is that size times the rendered
+  width over the PNG's natural width), every widget label, readout and status line
+  is at least 14 px (``getComputedStyle``), and controls plus figure fit in the
+  visible notebook area (their height at most the scroll container's height, no
+  horizontal overflow);
+* alive: focus one of its sliders, press the arrow keys and check that the figure
+  changed. Worked solutions (cells tagged ``solution``) must stay hidden
 after Run All: every ``<details>`` of the rendered markdown closed, and no output
 of a code solution visible unasked (its output area collapsed, or everything in
 it inside a closed ``<details>``). Screenshots (whole page, the Exercises section,
@@ -18,6 +28,7 @@ down by fixture finalisers, also when a test fails.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -44,7 +55,10 @@ CHROMIUM_ARGS = [
 ]
 RUN_ALL_TIMEOUT_S = 240
 REDRAW_TIMEOUT_S = 30
-VIEWPORT = {"width": 1400, "height": 1000}
+#: A lecture-hall projector (issue 13): every explorer must be readable and fit at this size.
+VIEWPORT = {"width": 1280, "height": 720}
+#: Smallest on-screen text, figure and widgets (CSS px).
+MIN_TEXT_CSS_PX = 14.0
 
 
 def _unavailable(reason: str):
@@ -253,8 +267,66 @@ def _hidden_solution_problems(page, path) -> list[str]:
 
 
 def _explorers(page):
-    """Every explorer on the page: a VBox with an image widget as a direct child."""
-    return page.locator(".jp-OutputArea-output .widget-vbox:has(> img.widget-image)")
+    """Every explorer on the page: the box :class:`gumbel_utils.viz.Explorer` marks with ``gu-explorer``."""
+    return page.locator(".jp-OutputArea-output .gu-explorer")
+
+
+_MEASURE_JS = """(root) => {
+  const img = root.querySelector('img.widget-image');
+  const cls = [...img.classList].find(c => c.startsWith('gu-min-text-px-'));
+  const rect = img.getBoundingClientRect();
+  const scale = img.naturalWidth ? rect.width / img.naturalWidth : 0;
+  const sel = ['.widget-label', '.widget-readout', '.widget-label-basic', '.widget-html-content', '.widget-button',
+               '.widget-toggle-button', '.widget-dropdown select', '.widget-text input'].join(', ');
+  const texts = [...root.querySelectorAll(sel)]
+    .filter(e => e.checkVisibility() && (e.innerText || e.value || '').trim())
+    .map(e => ({text: (e.innerText || e.value).trim().slice(0, 40), px: parseFloat(getComputedStyle(e).fontSize)}));
+  let sc = root.parentElement;   // the notebook's scroll container: what the screen shows of the notebook
+  while (sc && !(/(auto|scroll)/.test(getComputedStyle(sc).overflowY) && sc.scrollHeight > sc.clientHeight + 1))
+    sc = sc.parentElement;
+  const box = root.getBoundingClientRect();
+  const area = root.closest('.jp-OutputArea-output').getBoundingClientRect();
+  const smallest = texts.reduce((a, b) => (b.px < a.px ? b : a), {text: '', px: Infinity});
+  return {figureTextPx: cls ? Number(cls.slice('gu-min-text-px-'.length)) / 100 : null,
+          naturalWidth: img.naturalWidth, naturalHeight: img.naturalHeight, renderedWidth: rect.width, scale,
+          labelPx: smallest.px, smallestLabel: smallest.text, nLabels: texts.length,
+          height: box.height, width: box.width, visibleHeight: sc ? sc.clientHeight : window.innerHeight,
+          outputWidth: area.width, overflowX: root.scrollWidth > root.clientWidth + 1 || box.right > area.right + 1,
+          side: !!root.querySelector('.gu-side')};
+}"""
+
+
+def _readability(explorer) -> dict:
+    """Measurements of one explorer as the projector shows it (see the module docstring)."""
+    m = explorer.evaluate(_MEASURE_JS)
+    m["figureTextCssPx"] = None if m["figureTextPx"] is None else m["figureTextPx"] * m["scale"]
+    m["fits"] = m["height"] <= m["visibleHeight"] and not m["overflowX"]
+    return m
+
+
+def _readability_problems(i: int, m: dict) -> list[str]:
+    problems = []
+    if m["figureTextCssPx"] is None:
+        problems.append(f"explorer {i}: its image carries no gu-min-text-px-* class (not a viz.Explorer?)")
+    elif m["figureTextCssPx"] < MIN_TEXT_CSS_PX - 0.05:
+        problems.append(
+            f"explorer {i}: smallest figure text {m['figureTextCssPx']:.1f} CSS px < {MIN_TEXT_CSS_PX} "
+            f"({m['figureTextPx']:.1f} px in a {m['naturalWidth']} px PNG shown {m['renderedWidth']:.0f} px wide)"
+        )
+    if m["nLabels"] and m["labelPx"] < MIN_TEXT_CSS_PX:
+        problems.append(f"explorer {i}: widget text {m['smallestLabel']!r} is {m['labelPx']:.1f} px < {MIN_TEXT_CSS_PX}")
+    if not m["fits"]:
+        problems.append(
+            f"explorer {i}: controls + figure {m['width']:.0f} x {m['height']:.0f} px do not fit the visible notebook "
+            f"area ({m['outputWidth']:.0f} px wide output, {m['visibleHeight']:.0f} px high)"
+        )
+    return problems
+
+
+def _write_measurements(artifacts, stem: str, measured: list[dict]) -> None:
+    """Keep the measurements next to the screenshots (test-artifacts/browser/<notebook>-readability.json)."""
+    artifacts.mkdir(parents=True, exist_ok=True)
+    (artifacts / f"{stem}-readability.json").write_text(json.dumps(measured, indent=1))
 
 
 def _shot(locator_or_page, path) -> None:
@@ -298,11 +370,16 @@ def test_notebook_in_jupyterlab(page, lab, path):
     if "explore_" in source:
         assert count > 0, f"{path.name} calls explore_* but no explorer (image widget in a VBox) rendered"
 
-    unchanged = []
+    unchanged, unreadable, measured = [], [], []
     for i in range(count):
         explorer = explorers.nth(i)
-        explorer.scroll_into_view_if_needed()
-        image = explorer.locator("> img.widget-image")
+        explorer.evaluate("e => e.scrollIntoView({block: 'start'})")  # the explorer at the top of the screen
+        page.wait_for_timeout(300)
+        m = _readability(explorer)
+        measured.append(m)
+        unreadable += _readability_problems(i, m)
+        _shot(page, artifacts / f"{stem}-explorer{i}-screen.png")  # what the projector shows
+        image = explorer.locator("img.widget-image")
         src_before = image.get_attribute("src")
         pixels_before = image.screenshot()
         _shot(explorer, artifacts / f"{stem}-explorer{i}-before.png")
@@ -337,9 +414,14 @@ def test_notebook_in_jupyterlab(page, lab, path):
         _shot(explorer, artifacts / f"{stem}-explorer{i}-after.png")
 
     _shot(page, artifacts / f"{stem}-after.png")
+    _write_measurements(artifacts, stem, measured)
     errors = _error_outputs(page)
     assert not errors, f"{path.name}: outputs with errors after moving sliders:\n" + "\n".join(errors)
     assert not unchanged, f"{path.name}: " + "; ".join(unchanged)
+    assert not unreadable, (
+        f"{path.name} at {VIEWPORT['width']} x {VIEWPORT['height']} (screenshots {artifacts}/{stem}-explorer*-screen.png):\n"
+        + "\n".join(unreadable)
+    )
     assert not hidden, (
         f"{path.name}: worked solutions visible after Run All (screenshot {artifacts / (stem + '-exercises.png')}):\n"
         + "\n".join(hidden)
@@ -347,7 +429,10 @@ def test_notebook_in_jupyterlab(page, lab, path):
         "metadata cannot hide a solution's output after Run All; hide it inside the output itself, e.g. a closed <details>.)"
     )
     print(
-        f"{path.name}: Run All {run_seconds:.1f} s in JupyterLab, {count} explorers moved, "
+        f"{path.name}: Run All {run_seconds:.1f} s in JupyterLab, {count} explorers moved and measured "
+        + "; ".join(f"#{i}: text {m['figureTextCssPx']:.1f} px, labels {m['labelPx']:.0f} px, "
+                    f"{m['width']:.0f}x{m['height']:.0f}/{m['visibleHeight']:.0f} px" for i, m in enumerate(measured))
+        + ", "
         f"{time.perf_counter() - t0:.1f} s in all; blocked requests: {len(page.blocked)}; "
         f"page errors: {page.page_errors[:3]}"
     )

@@ -1,23 +1,33 @@
-"""Every ``explore_*`` of ``gumbel_utils.viz``, driven the way a class drives it.
+"""Every ``explore_*`` of ``gumbel_utils.viz``, driven the way a class drives it, and the explorer contract.
 
 Discovered, not listed: a new explorer module is covered without editing this
 file. For each explorer: it builds with no arguments into an ``Explorer``,
 every control changes the picture, and 500 moves neither open Matplotlib
 figures nor grow the process memory by 20 MB or more (past the high-water mark of a
 warm-up that moved every control through its values: bounded caches are not leaks).
+The contract of CONTRIBUTING.md is checked for every builder and every ``plot_*``:
+keyword-only ``seed`` (never ``rng``) and ``ax``/``axes``, artists only in
+``explorer.artists``, settings passed to ``Explorer`` (no function attributes), no
+``plt.subplots`` in the viz modules, figures sized and lettered for a lecture hall.
 """
 
 from __future__ import annotations
 
 import gc
+import importlib
+import inspect
 import itertools
+import pkgutil
 import time
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pytest
 
 import _qa
+import gumbel_utils.viz as viz
 from gumbel_utils.viz import Explorer
+from gumbel_utils.viz.style import MIN_FONT_PT
 
 SPECS = _qa.discover_explorers()
 IDS = [s.id for s in SPECS]
@@ -62,7 +72,7 @@ def test_every_control_changes_the_image(spec):
             control.click()
             assert len(explorer.timings) == n_timings + 1, f"{spec.id}: button {name!r} did not redraw"
             continue
-        values = _qa.control_values(control, 4 if spec.is_live(name) else 6)
+        values = _qa.control_values(control, 4 if explorer.is_live_recompute(name) else 6)
         assert len(values) >= 2 or kind == "toggle", f"{spec.id}: control {name!r} offers fewer than two values"
         for value in values:
             before = explorer.image.value
@@ -70,6 +80,94 @@ def test_every_control_changes_the_image(spec):
             if explorer.image.value == before:
                 unchanged.append(f"{name}={value!r}")
     assert not unchanged, f"{spec.id}: setting these values left the image unchanged: {unchanged}"
+
+
+# ------------------------------------------------------------------ the explorer contract
+
+#: Widths (PNG pixels) that JupyterLab shows unshrunk at a 1280 x 720 viewport (the browser test
+#: measures the real scale); the text of a wider figure would be shrunk below 14 CSS px.
+MAX_WIDTH_PX = {"top": 848, "side": 554}
+MIN_TEXT_PX = 14.0
+
+
+def _viz_modules():
+    return [importlib.import_module(f"{viz.__name__}.{m.name}") for m in pkgutil.iter_modules(viz.__path__)]
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=IDS)
+def test_builder_signature_follows_the_contract(spec):
+    builder = spec.builder()
+    params = inspect.signature(builder).parameters
+    assert "rng" not in params, f"{spec.id}: the seed argument is called `seed` (an int), not `rng`"
+    if "seed" in params:
+        seed = params["seed"]
+        assert seed.kind is inspect.Parameter.KEYWORD_ONLY, f"{spec.id}: `seed` must be keyword-only"
+        assert isinstance(seed.default, int), f"{spec.id}: `seed` must default to an int, got {seed.default!r}"
+        with pytest.raises(TypeError, match="seed"):
+            builder(seed="0")
+        with pytest.raises(TypeError, match="seed"):
+            builder(seed=1.5)
+    assert not vars(builder), f"{spec.id}: settings hang on the function ({sorted(vars(builder))}): pass them to Explorer"
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=IDS)
+def test_explorer_holds_artists_state_and_its_settings(spec):
+    explorer = _build(spec)
+    assert not explorer.non_artists, f"{spec.id}: explorer.artists[{explorer.non_artists}] are not artists (use state)"
+    assert isinstance(explorer.state, dict)
+    live = explorer.live_recompute
+    assert live is True or live is False or isinstance(live, (frozenset, dict))
+    if isinstance(live, (frozenset, dict)):
+        assert set(live) <= set(explorer.controls), f"{spec.id}: live_recompute names unknown controls"
+    if live is not False:
+        assert explorer._busy_message, f"{spec.id}: a recomputing control needs a busy_message"
+    assert explorer.canvas is not None, f"{spec.id}: no dynamic= artists, so every redraw is a full draw"
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=IDS)
+def test_explorer_is_readable_in_a_lecture_hall(spec):
+    """Sizes the browser test then checks on screen: width that JupyterLab shows unshrunk, text >= 14 px."""
+    explorer = _build(spec)
+    width, height = explorer.size_px
+    assert width <= MAX_WIDTH_PX[explorer.layout_mode], (
+        f"{spec.id}: figure {width} px wide with the controls {explorer.layout_mode}: JupyterLab at 1280 px would "
+        f"shrink it (and its text); at most {MAX_WIDTH_PX[explorer.layout_mode]} px"
+    )
+    assert height <= 560, f"{spec.id}: figure {height} px tall: controls and figure must fit a 720 px screen"
+    assert explorer.min_text_px >= MIN_TEXT_PX, (
+        f"{spec.id}: smallest figure text {explorer.min_text_px:.1f} px < {MIN_TEXT_PX} px "
+        f"(use fonts >= viz.style.MIN_FONT_PT = {MIN_FONT_PT} pt)"
+    )
+    assert any(c.startswith("gu-min-text-px-") for c in explorer.image._dom_classes)
+
+
+def test_every_plot_function_takes_ax_keyword_only():
+    checked = 0
+    for module in _viz_modules():
+        for name, fn in inspect.getmembers(module, inspect.isfunction):
+            if not name.startswith("plot_") or fn.__module__ != module.__name__:
+                continue
+            params = inspect.signature(fn).parameters
+            targets = [p for p in ("ax", "axes") if p in params]
+            assert targets, f"{module.__name__}.{name}: no `ax` (or `axes`) argument"
+            for p in targets:
+                assert params[p].kind is inspect.Parameter.KEYWORD_ONLY, f"{module.__name__}.{name}: `{p}` keyword-only"
+                assert params[p].default is None
+            assert "rng" not in params and "seed" not in params, f"{module.__name__}.{name}: draws its own noise"
+            checked += 1
+    assert checked >= 10
+
+
+def test_no_pyplot_figure_is_made_inside_the_viz_modules_except_by_the_style_helpers():
+    offenders = []
+    for path in Path(viz.__file__).parent.glob("*.py"):
+        if path.name == "style.py":
+            continue
+        text = path.read_text()
+        for call in ("plt.subplots(", "plt.figure(", "pyplot.subplots("):
+            if call in text:
+                offenders.append(f"{path.name}: {call}")
+    assert not offenders, f"use viz.style.pyplot_figure / pyplot_axes / new_figure: {offenders}"
 
 
 @pytest.mark.slow

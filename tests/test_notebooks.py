@@ -15,6 +15,7 @@ import sys
 import nbformat
 import pytest
 
+import _gitfilter
 import _qa
 
 NOTEBOOKS = _qa.discover_notebooks()
@@ -40,18 +41,36 @@ def _markdown(nb) -> list[str]:
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_stored_without_outputs(path):
-    nb = _read(path)
+    """What git would commit (the working copy through the clean filter, see tests/_gitfilter.py) is clean.
+
+    The working copy itself may hold outputs: teaching from it must not fail the tests.
+    """
+    stored = _gitfilter.committed_form(path)
+    nb = nbformat.reads(stored.text, as_version=4)
+    where = f"{path.name} ({stored.how})"
     nbformat.validate(nb)
     dirty = [
         i
         for i, c in enumerate(nb.cells)
         if c.cell_type == "code" and (c.get("outputs") or c.get("execution_count") is not None)
     ]
-    assert not dirty, f"{path.name}: cells {dirty} are saved with outputs or execution counts (clear them before saving)"
-    assert "widgets" not in nb.metadata, f"{path.name}: saved widget state in metadata.widgets (clear it)"
+    assert not dirty, f"{where}: cells {dirty} are saved with outputs or execution counts (clear them before saving)"
+    assert "widgets" not in nb.metadata, f"{where}: saved widget state in metadata.widgets (clear it)"
     timed = [i for i, c in enumerate(nb.cells) if "execution" in c.get("metadata", {})]
-    assert not timed, f"{path.name}: cells {timed} carry execution timestamps in metadata.execution (clear them)"
-    assert nb.metadata.get("kernelspec", {}).get("name") == "python3", f"{path.name}: kernelspec must be python3"
+    assert not timed, f"{where}: cells {timed} carry execution timestamps in metadata.execution (clear them)"
+    assert nb.metadata.get("kernelspec", {}).get("name") == "python3", f"{where}: kernelspec must be python3"
+    # JupyterLab rewrites the kernelspec from the running kernel when it saves: store exactly that, or opening
+    # the notebook makes it look modified.
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    spec = KernelSpecManager().get_kernel_spec("python3")
+    expected = {"display_name": spec.display_name, "language": spec.language, "name": "python3"}
+    assert dict(nb.metadata["kernelspec"]) == expected, f"{where}: kernelspec must be {expected} (what JupyterLab saves)"
+    assert nb.metadata.get("language_info") == {"name": "python"}, (
+        f"{where}: metadata.language_info must be {{'name': 'python'}} (JupyterLab fills it in; the filter keeps the name)"
+    )
+    problem = _gitfilter.stored_form_problem(stored)
+    assert problem is None, f"{where}: {problem}"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
@@ -118,7 +137,7 @@ def test_student_version_has_no_solutions(path):
     nbformat.validate(student)
     assert not any("solution" in _tags(c) for c in student.cells)
     kept = [c for c in nb.cells if "solution" not in _tags(c)]
-    assert [c.source for c in student.cells if c.source != make_student.PLACEHOLDER] == [c.source for c in kept]
+    assert [c.source for c in student.cells if not make_student.is_placeholder(c)] == [c.source for c in kept]
 
 
 # --------------------------------------------------------------------------- tools/make_student.py

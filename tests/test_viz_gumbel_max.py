@@ -31,9 +31,10 @@ from gumbel_utils import (
     softmax,
     total_variation,
 )
+from gumbel_utils.sampling import gumbel_max_from_noise
+from gumbel_utils.stats import expected_total_variation
 from gumbel_utils.viz import Explorer
 from gumbel_utils.viz.gumbel_max import (
-    expected_total_variation,
     explore_gumbel_max,
     explore_shift_scale,
     plot_convergence,
@@ -77,6 +78,12 @@ def _segments(collection):
     return [np.asarray(s) for s in collection.get_segments()]
 
 
+def _step_heights(patch) -> np.ndarray:
+    """Bin heights of a ``histtype="step"`` histogram patch (its outline visits each bin top once)."""
+    xy = patch.get_xy()
+    return xy[1:-1:2, 1][: (len(xy) - 2) // 2]
+
+
 # --------------------------------------------------------------------------- plot_*
 
 
@@ -94,16 +101,20 @@ def test_plot_draws_shows_the_categories(closing):
 def test_plot_gumbel_histogram_matches_density(closing):
     g = sample_gumbel(50_000, rng=2)
     art = plot_gumbel_histogram(g)
-    widths = np.diff(art["edges"])
-    inside = np.mean((g >= art["edges"][0]) & (g <= art["edges"][-1]))
-    assert np.sum(art["density"] * widths) * inside == pytest.approx(inside, rel=1e-9)
+    patches = art["hist"].patches
+    edges = np.array([p.get_x() for p in patches] + [patches[-1].get_x() + patches[-1].get_width()])
+    density = np.array([p.get_height() for p in patches])
+    assert np.allclose(density, np.histogram(g, bins=edges, density=True)[0])
+    widths = np.diff(edges)
+    inside = np.mean((g >= edges[0]) & (g <= edges[-1]))
+    assert np.sum(density * widths) * inside == pytest.approx(inside, rel=1e-9)
     xs, ys = art["pdf"].get_data()
     assert np.allclose(ys, stats.gumbel_r.pdf(xs))
     # Histogram against the density at the bin centres: within 5 standard errors per bin.
-    centres = (art["edges"][:-1] + art["edges"][1:]) / 2
+    centres = (edges[:-1] + edges[1:]) / 2
     expected = stats.gumbel_r.pdf(centres)
     se = np.sqrt(expected / (g.size * widths)) + 1e-3
-    assert np.all(np.abs(art["density"] - expected) < 5 * se + 0.02 * expected)
+    assert np.all(np.abs(density - expected) < 5 * se + 0.02 * expected)
     _save(art["pdf"].figure, "plot_gumbel_histogram")
 
 
@@ -141,9 +152,10 @@ def test_expected_total_variation_matches_simulation():
 def test_plot_max_stability_histograms(closing):
     winner, m = perturbed_max(X, size=40_000, rng=10)
     art = plot_max_stability(winner, m, X)
+    edges = np.linspace(logsumexp(X) - 3.0, logsumexp(X) + 7.0, 61)
     for k in range(4):
-        expected, _ = np.histogram(m[winner == k], bins=art["edges"], density=True)
-        assert np.allclose(art["density"][k], expected)
+        expected, _ = np.histogram(m[winner == k], bins=edges, density=True)
+        assert np.allclose(_step_heights(art["steps"][k]), expected)
     xs, ys = art["pdf"].get_data()
     assert np.allclose(ys, stats.gumbel_r.pdf(xs, loc=logsumexp(X)))
     _save(art["pdf"].figure, "plot_max_stability")
@@ -155,7 +167,7 @@ def test_plot_max_stability_histograms(closing):
 def _check_gumbel_explorer(e: Explorer) -> None:
     """The drawn bars, error bars and title are the package's computation for the current controls."""
     v = e.values
-    k, n, seed = v["K"], int(round(v["N"])), e.artists["state"]["seed"]
+    k, n, seed = v["K"], int(round(v["N"])), e.state["seed"]
     x = np.array([v[f"x{i}"] for i in range(k)])
     p = softmax(x)
     k_gm = gumbel_max(x, size=n, rng=seed)
@@ -172,10 +184,10 @@ def _check_gumbel_explorer(e: Explorer) -> None:
     assert np.allclose(_heights(bars[labels[2]], k), p)
     title = e.artists["title"].get_text()
     assert f"N = {n:,}" in title
-    assert f"p = {goodness_of_fit(k_gm, p).pvalue:.2f}" in title
-    assert f"inverse CDF: p = {goodness_of_fit(k_ic, p).pvalue:.2f}" in title
-    lo, hi = e.artists["ax"].get_xlim()
-    assert (lo, hi) == (-0.5, k - 0.5)
+    assert f"p = {goodness_of_fit(k_gm, p).pvalue:.2f} (Gumbel-max)" in title
+    assert f"{goodness_of_fit(k_ic, p).pvalue:.2f} (inverse CDF)" in title
+    assert np.array_equal(e.state["gumbel"], k_gm) and np.array_equal(e.state["reference"], k_ic)
+    assert e.fig.axes[0].get_xlim() == (-0.5, 4.5)  # five fixed slots: the axes stay a cached background
 
 
 def test_explore_gumbel_max_bars_are_the_samplers_frequencies():
@@ -204,11 +216,11 @@ def test_explore_gumbel_max_k_selector_and_new_noise():
         e.controls["K"].value = k
         _check_gumbel_explorer(e)
         assert [e.controls[f"x{i}"].disabled for i in range(5)] == [i >= k for i in range(5)]
-    seeds = [e.artists["state"]["seed"]]
+    seeds = [e.state["seed"]]
     for _ in range(3):
         before = e.image.value
         e.controls["new noise"].click()
-        seeds.append(e.artists["state"]["seed"])
+        seeds.append(e.state["seed"])
         assert e.image.value != before
         _check_gumbel_explorer(e)
     assert len(set(seeds)) == 4
@@ -216,12 +228,23 @@ def test_explore_gumbel_max_k_selector_and_new_noise():
     _save(e, "explore_gumbel_max_K3")
 
 
+def test_explore_gumbel_max_noise_grows_with_n_and_stays_the_samplers_stream():
+    """The noise is drawn as far as N needs and extended from the same Generator: always gumbel_max's samples."""
+    e = explore_gumbel_max(X, n=100)
+    for n in (5000, 100, 60_000, 300_000, 2000):  # up, down, past the live limit, back
+        e.controls["N"].value = float(n)
+        _check_gumbel_explorer(e)
+    e.controls["new noise"].click()
+    _check_gumbel_explorer(e)
+    assert e.is_live_recompute("N", 300_000) and not e.is_live_recompute("N", 2000)
+
+
 def test_explore_gumbel_max_reuses_noise_when_a_logit_moves():
     """Moving a logit up can only move samples *to* that category (same noise, monotone argmax)."""
     e = explore_gumbel_max(X, n=5000)
-    before = e.artists["state"]["gumbel"].copy()
+    before = e.state["gumbel"].copy()
     e.controls["x1"].value = e.controls["x1"].value + 1.0
-    after = e.artists["state"]["gumbel"]
+    after = e.state["gumbel"]
     changed = before != after
     assert changed.any() and np.all(after[changed] == 1)
 
@@ -230,7 +253,50 @@ def test_explore_gumbel_max_rejects_bad_arguments():
     with pytest.raises(ValueError, match="num_categories"):
         explore_gumbel_max(num_categories=7)
     with pytest.raises(ValueError, match="logits"):
-        explore_gumbel_max(np.zeros(6))
+        explore_gumbel_max(np.zeros(6))  # a sixth logit has no slider
+    with pytest.raises(ValueError, match="logits"):
+        explore_gumbel_max([1.0, 0.0])  # K = 2 is not offered: no silent padding
+    with pytest.raises(ValueError, match="n"):
+        explore_gumbel_max(n=5)
+    with pytest.raises(TypeError, match="seed"):
+        explore_gumbel_max(seed=0.5)
+    with pytest.raises(TypeError):
+        explore_gumbel_max(X, None, 1000, 0)  # num_categories, n and seed are keyword-only
+
+
+def test_explore_gumbel_max_widens_the_slider_range_instead_of_clamping():
+    """Issue 9: (10, 0, 0, 0) used to be drawn as softmax((4, 0, 0, 0))."""
+    x = np.array([10.0, 0, 0, 0])
+    e = explore_gumbel_max(x)
+    assert e.controls["x0"].value == 10.0 and e.controls["x0"].max >= 10.0
+    assert np.allclose(e.state["probs"], softmax(x))
+    _check_gumbel_explorer(e)
+    e = explore_gumbel_max([-7.5, 0, 0])
+    assert e.controls["x0"].value == -7.5 and e.controls["x0"].min <= -7.5
+    assert np.allclose(e.state["probs"], softmax([-7.5, 0, 0]))
+
+
+def test_gumbel_max_from_noise_equals_gumbel_max():
+    for x in (X, np.array([1e3, 1e3 + 1, -np.inf, 0.0])):
+        g = sample_gumbel((5000, 4), rng=3)
+        k = gumbel_max_from_noise(x, g)
+        assert np.array_equal(k, gumbel_max(x, size=5000, rng=3))
+        assert np.array_equal(k, gumbel_max_from_noise(x + 123.25, g))  # exact shift invariance
+    batch = np.stack([X, -X])
+    g = sample_gumbel((10, 2, 4), rng=4)
+    assert np.array_equal(gumbel_max_from_noise(batch, g), gumbel_max(batch, size=10, rng=4))
+    with pytest.raises(ValueError, match="noise"):
+        gumbel_max_from_noise(X, np.zeros((5, 3)))
+    with pytest.raises(ValueError, match="logits"):
+        gumbel_max_from_noise([np.nan, 0.0], np.zeros((5, 2)))
+
+
+def test_expected_total_variation_checks_its_arguments():
+    assert expected_total_variation([0.5, 0.5], [100, 400]) == pytest.approx([0.0399, 0.01995], abs=1e-4)
+    with pytest.raises(ValueError, match="probs"):
+        expected_total_variation([0.5, 0.6], 100)
+    with pytest.raises(ValueError, match="n"):
+        expected_total_variation([0.5, 0.5], 0)
 
 
 # --------------------------------------------------------------------------- explore_shift_scale
@@ -238,16 +304,16 @@ def test_explore_gumbel_max_rejects_bad_arguments():
 
 def test_explore_shift_scale_shift_changes_no_sample():
     e = explore_shift_scale()
-    n = e.artists["state"]["baseline"].size
+    n = e.state["baseline"].size
     x = np.array([1.0, 0.0, -0.5, 0.5])
-    assert np.array_equal(e.artists["state"]["baseline"], gumbel_max(x, size=n, rng=0))
+    assert np.array_equal(e.state["baseline"], gumbel_max(x, size=n, rng=0))
     images = set()
     for c in np.linspace(-10, 10, 9):
         e.controls["c"].value = float(c)
-        state = e.artists["state"]
+        state = e.state
         assert state["identical"] is True
         assert np.array_equal(state["samples"], gumbel_max(x + c, size=n, rng=0))
-        assert "identical to those of x: True" in e.artists["title"].get_text()
+        assert "same samples as x: True" in e.artists["title"].get_text()
         images.add(e.image.value)
     assert len(images) > 1  # the title shows c
 
@@ -255,11 +321,11 @@ def test_explore_shift_scale_shift_changes_no_sample():
 def test_explore_shift_scale_scale_changes_the_law():
     e = explore_shift_scale()
     x, labels = np.array([1.0, 0.0, -0.5, 0.5]), list(e.artists["bars"])
-    n = e.artists["state"]["baseline"].size
+    n = e.state["baseline"].size
     for beta in (0.25, 0.5, 2.0, 4.0):
         before = e.image.value
         e.controls["beta"].value = beta
-        state = e.artists["state"]
+        state = e.state
         samples = gumbel_max(beta * x, size=n, rng=0)
         assert np.array_equal(state["samples"], samples)
         assert state["identical"] is False

@@ -2,8 +2,11 @@
 measurements the notebook prints.
 
 Each explorer is driven by setting ``explorer.controls[name].value``; the assertions read
-the drawn data back from the artists (``explorer.artists``) and compare it with the
-package functions that define it.
+the drawn data back from the artists (``explorer.artists``, ``explorer.state``) and compare
+it with the package functions that define it. The measurements of
+:mod:`gumbel_utils.relaxation_stats` have their own file (``test_relaxation_stats.py``);
+:func:`~gumbel_utils.relaxation_stats.is_convex_on_grid`, added for the density-shape
+explorer, is tested here with the explorer that uses it.
 """
 
 from __future__ import annotations
@@ -20,17 +23,7 @@ from gumbel_utils import (
     sample_gumbel,
     softmax,
 )
-from gumbel_utils.relaxation_stats import (
-    fraction_near_one_hot,
-    interior_mode,
-    interior_mode_threshold,
-    log_convexity_threshold,
-    mc_mean,
-    mean_vs_tau,
-    relaxation_path,
-    simplex_segment,
-    tau_for_near_one_hot_fraction,
-)
+from gumbel_utils.relaxation_stats import is_convex_on_grid, relaxation_path
 from gumbel_utils.viz import relaxation as viz
 
 X = np.log([0.2, 0.3, 0.5])
@@ -55,7 +48,7 @@ def test_relaxation_path_point_is_gumbel_softmax_with_fixed_noise_and_argmax_nev
         y = gumbel_softmax(X, tau, noise=g)
         np.testing.assert_allclose(_xy(e.artists["point"]), y @ TRIANGLE, atol=1e-12)
         np.testing.assert_allclose([b.get_height() for b in e.artists["bars"]], y, atol=1e-12)
-        assert e.artists["state"]["argmax"] == k_star
+        assert e.state["argmax"] == k_star
         assert "same: yes" in e.status.value
     assert e.image.value != png0
     assert len(e.timings) == 1 + len(TAUS)
@@ -89,8 +82,8 @@ def test_argmax_invariance_over_many_draws_and_temperatures():
 
 def test_simplex_heatmap_equals_concrete_log_prob_on_grid_and_samples_reuse_noise():
     e = viz.explore_concrete_simplex()
-    grid = e.artists["grid"]
-    noise = e.artists["state"]["noise"]
+    grid = e.state["grid"]
+    noise = e.state["noise"]
     png = e.image.value
     moves = [("tau", t) for t in TAUS] + [("x1", 1.5), ("x2", -2.0), ("x3", 0.7)]
     for name, value in moves:
@@ -130,7 +123,7 @@ def test_tau_one_is_not_special_smooth_summaries():
 
 def test_mean_drift_marker_is_monte_carlo_mean_and_moves_to_centre():
     e = viz.explore_mean_drift()
-    noise = e.artists["state"]["noise"]
+    noise = e.state["noise"]
     x = np.log([0.1, 0.3, 0.6]).round(4)
     p = softmax(x)
     tv = []
@@ -144,78 +137,24 @@ def test_mean_drift_marker_is_monte_carlo_mean_and_moves_to_centre():
     assert np.all(np.diff(tv[2:]) > 0)  # grows with tau once past the small-tau noise
 
 
-def test_mean_of_relaxed_sample_limits_with_standard_errors():
-    G = sample_gumbel((20_000, 3), rng=2)
-    p = softmax(X)
-    small = mc_mean(gumbel_softmax(X, 0.01, noise=G))
-    assert np.all(np.abs(small.mean - p) < 5 * np.sqrt(p * (1 - p) / 20_000))  # E[y] -> p as tau -> 0
-    big = mc_mean(gumbel_softmax(X, 1e4, noise=G))
-    assert np.abs(big.mean - 1 / 3).max() < 1e-3  # -> uniform
-    # the argmax frequencies stay p at every tau (Proposition 1), whatever E[y] does
-    for tau in (0.1, 1.0, 10.0):
-        freq = np.bincount(gumbel_softmax(X, tau, noise=G).argmax(axis=1), minlength=3) / 20_000
-        assert np.all(np.abs(freq - p) < 5 * np.sqrt(p * (1 - p) / 20_000))
-
-
-def test_mean_vs_tau_rows_match_gumbel_softmax():
-    G = sample_gumbel((300, 3), rng=0)
-    taus = [0.1, 1.0, 3.0]
-    np.testing.assert_allclose(mean_vs_tau(X, taus, G), [gumbel_softmax(X, t, noise=G).mean(0) for t in taus])
-
-
 # --------------------------------------------------------------------------- section 4
-
-
-def test_log_convex_below_threshold_and_not_above():
-    rng = np.random.default_rng(3)
-    ends = rng.dirichlet(np.ones(3), size=(300, 2))
-    s = np.linspace(0.02, 0.98, 200)[:, None, None]
-    chords = (1 - s) * ends[:, 0] + s * ends[:, 1]
-    assert log_convexity_threshold(3) == 0.5
-    for tau, convex in [(0.2, True), (0.5, True), (0.6, False), (2.0, False)]:
-        second = np.diff(concrete_log_prob(chords, X, tau), 2, axis=0)
-        assert (second.min() > -1e-9) == convex
-
-
-def test_edge_exponent_is_k_minus_one_tau_minus_one():
-    eps = np.array([1e-4, 1e-6])
-    pts = np.stack([(1 - eps) / 2, (1 - eps) / 2, eps], axis=1)
-    for tau in (0.3, 0.5, 0.8, 2.0):
-        lp = concrete_log_prob(pts, X, tau)
-        assert abs((lp[1] - lp[0]) / np.log(eps[1] / eps[0]) - (2 * tau - 1)) < 0.05
-
-
-def test_interior_mode_thresholds():
-    assert abs(interior_mode_threshold(np.zeros(3)) - 1.0) < 2e-3  # analytic: centre Hessian ~ (1 - tau)
-    t = interior_mode_threshold(X)
-    assert 1.3 < t < 1.7
-    assert interior_mode(X, 0.9 * t) is None
-    m = interior_mode(X, 1.1 * t)
-    assert m is not None and m.min() > 0.05
-    np.testing.assert_allclose(interior_mode(np.zeros(3), 2.0), np.full(3, 1 / 3), atol=1e-8)
 
 
 def test_density_shape_explorer_draws_log_density_and_marks_mode():
     e = viz.explore_density_shape(mode_threshold=1.0)
-    grid = e.artists["grid"]
-    pts = e.artists["state"]["points"]
+    grid = e.state["grid"]
+    pts = e.state["points"]
     for tau in [0.1, 0.5, 0.7, 1.5, 3.0]:
         e.controls["tau"].value = tau
         drawn = np.ma.getdata(e.artists["heatmap"].get_array())[grid.inside]
         np.testing.assert_allclose(drawn, concrete_log_prob(grid.points, np.zeros(3), tau), atol=1e-12)
         np.testing.assert_allclose(e.artists["line"].get_ydata(), concrete_log_prob(pts, np.zeros(3), tau))
-        assert e.artists["state"]["convex"] == (tau <= 0.5)
+        assert e.state["convex"] == (tau <= 0.5)
         has_mode = len(e.artists["mode"].get_xdata()) == 1
         assert has_mode == (tau > 1.0)
         if has_mode:
             np.testing.assert_allclose(_xy(e.artists["mode"]), TRIANGLE.mean(axis=0), atol=1e-6)
         assert np.asarray(e.artists["marker"].get_xdata())[0] == pytest.approx(tau)
-
-
-def test_simplex_segment_stays_inside():
-    s, pts = simplex_segment((1, 0, 0), (0, 0.5, 0.5), 50)
-    assert pts.shape == (50, 3) and (pts > 0).all()
-    np.testing.assert_allclose(pts.sum(1), 1.0)
 
 
 # --------------------------------------------------------------------------- section 5
@@ -230,7 +169,7 @@ def test_binary_explorer_histogram_and_curve():
         tau, logit = e.controls["tau"].value, e.controls["logit"].value
         y = sample_binary_concrete(logit, tau, size=2000, rng=0)
         heights, _ = np.histogram(y, bins=edges, density=True)
-        np.testing.assert_allclose([b.get_height() for b in e.artists["bars"]], heights)
+        np.testing.assert_allclose(e.artists["bars"].get_data().values, heights)
         yy = e.artists["curve"].get_xdata()
         np.testing.assert_allclose(e.artists["curve"].get_ydata(), np.exp(binary_concrete_log_prob(yy, logit, tau)))
         assert e.image.value != png
@@ -245,25 +184,6 @@ def test_binary_argmax_probability_is_sigmoid_at_every_tau():
 
 
 # --------------------------------------------------------------------------- section 7
-
-
-def test_near_one_hot_fraction_and_bisection():
-    G = sample_gumbel((20_000, 3), rng=6)
-    tau = tau_for_near_one_hot_fraction(X, G)
-    frac = fraction_near_one_hot(gumbel_softmax(X, tau, noise=G))
-    assert frac >= 0.9 and fraction_near_one_hot(gumbel_softmax(X, tau * 1.001, noise=G)) < 0.9
-    assert 0.02 < tau < 0.06
-    # monotone in tau with fixed noise: the reason bisection works
-    fracs = [fraction_near_one_hot(gumbel_softmax(X, t, noise=G)) for t in np.logspace(-3, 0, 40)]
-    assert np.all(np.diff(fracs) <= 0)
-
-
-def test_every_explorer_works_without_arguments():
-    for name in viz.__all__:
-        if name.startswith("explore_"):
-            e = getattr(viz, name)()
-            assert e.image.value[:8] == b"\x89PNG\r\n\x1a\n"
-            assert len(e.timings) == 1
 
 
 # --------------------------------------------------------------------------- sections 5-7: printed checks
@@ -317,3 +237,64 @@ def test_exercise_solutions():
     for tau, tol in [(1.0, 2e-3), (2.0, 1e-4), (3.0, 1e-4)]:
         total = np.exp(concrete_log_prob(fine.points, X, tau)).sum() * pixel_area / (np.sqrt(3) / 2)
         assert abs(total - 1) < tol
+
+
+# --------------------------------------------------------------------------- arguments (issue 9)
+
+
+def test_concrete_simplex_widens_its_logit_sliders_instead_of_clamping():
+    """Issue 9: (5, 0, 0) used to start at x1 = 3."""
+    e = viz.explore_concrete_simplex((5, 0, 0))
+    assert e.controls["x1"].value == 5.0 and e.controls["x1"].max >= 5.0
+    np.testing.assert_allclose(e.state["logits"], [5.0, 0.0, 0.0])
+    grid = e.state["grid"]
+    drawn = np.ma.getdata(e.artists["heatmap"].get_array())[grid.inside]
+    np.testing.assert_allclose(drawn, concrete_log_prob(grid.points, [5.0, 0, 0], 0.5), atol=1e-12)
+
+
+def test_mean_drift_widens_its_tau_slider_instead_of_clamping():
+    """Issue 9: tau = 1e-5 used to start at 0.01."""
+    e = viz.explore_mean_drift(tau=1e-5)
+    assert e.controls["tau"].value == pytest.approx(1e-5) and 10 ** e.controls["tau"].min <= 1e-5
+    x = np.log([0.1, 0.3, 0.6]).round(4)  # the default logits
+    np.testing.assert_allclose(e.state["mean"], gumbel_softmax(x, 1e-5, noise=e.state["noise"]).mean(axis=0))
+    assert e.state["taus"][0] <= 1e-5  # the E[y] curve reaches the starting tau too
+
+
+@pytest.mark.parametrize("build, kwargs, match", [
+    (viz.explore_relaxation_path, {"logits": (0.0, 1.0)}, "logits must hold 3 values"),
+    (viz.explore_concrete_simplex, {"logits": (0.0, 1.0, 2.0, 3.0)}, "logits must hold 3 values"),
+    (viz.explore_mean_drift, {"logits": [[0.0, 1.0, 2.0]]}, "logits"),
+    (viz.explore_density_shape, {"logits": (0.0, np.nan, 0.0)}, "logits contains NaN"),
+    (viz.explore_binary_concrete, {"logit": np.inf}, "logit"),
+    (viz.explore_concrete_simplex, {"tau": 0.0}, "tau"),
+    (viz.explore_concrete_simplex, {"n": 0}, "n must lie in"),
+])
+def test_explorers_reject_wrong_lengths_and_bad_values(build, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        build(**kwargs)
+
+
+def test_explorers_reject_wrong_types():
+    with pytest.raises(TypeError, match="tau"):
+        viz.explore_binary_concrete(tau="0.5")
+    with pytest.raises(TypeError, match="seed"):
+        viz.explore_relaxation_path(seed=None)
+
+
+def test_relaxation_path_seed_slider_widens():
+    e = viz.explore_relaxation_path(seed=45)
+    assert e.controls["seed"].value == 45 and e.controls["seed"].max >= 45
+    np.testing.assert_array_equal(e.state["noise"], sample_gumbel(3, rng=45))
+
+
+def test_is_convex_on_grid():
+    s = np.linspace(-1, 1, 21)
+    assert is_convex_on_grid(s**2) == (True, pytest.approx(2 * 0.1**2))
+    assert is_convex_on_grid(np.abs(s))[0] and not is_convex_on_grid(-(s**2))[0]
+    assert is_convex_on_grid(1e6 * s + 1e-12 * np.sin(40 * s))[0]  # rounding-level wiggles are tolerated
+    with pytest.raises(ValueError, match="values"):
+        is_convex_on_grid([1.0, 2.0])
+    with pytest.raises(ValueError, match="values"):
+        is_convex_on_grid([1.0, np.nan, 2.0])
+

@@ -1,9 +1,12 @@
 """Figures and explorers of notebook 1: sampling is not argmax (the Gumbel-max trick).
 
-``plot_*`` functions draw data they are given on an Axes (``ax=None`` makes a new
-pyplot one) and return their artists; the notebook computes the data in its own
-cells, so the math stays visible. ``explore_*`` builders make one figure and
-return an :class:`~gumbel_utils.viz.explorer.Explorer`.
+``plot_*(data..., *, ax=None)`` draw data they are given on an Axes (without
+``ax``, a new pyplot one) and return their artists; the notebook computes the data
+in its own cells, so the math stays visible. ``explore_*(..., *, seed=0)`` build
+one figure and return an :class:`~gumbel_utils.viz.explorer.Explorer` (the
+explorer contract of CONTRIBUTING.md). Every number drawn comes from the package:
+:func:`~gumbel_utils.sampling.gumbel_max_from_noise`, :func:`~gumbel_utils.stats.frequencies`,
+:func:`~gumbel_utils.stats.goodness_of_fit`, :func:`~gumbel_utils.stats.expected_total_variation`.
 
 - :func:`plot_draws`: the first draws of several procedures, draw by draw.
 - :func:`plot_gumbel_histogram`: a histogram of Gumbel draws against the density.
@@ -25,15 +28,16 @@ from scipy import stats
 from scipy.special import logsumexp
 
 from .._checks import check_logits
+from .._kernels import inverse_cdf
 from ..numerics import softmax
-from ..sampling import _inverse_cdf, sample_gumbel
-from ..stats import frequencies, goodness_of_fit, total_variation
-from .explorer import BlitCanvas, Explorer
+from ..sampling import gumbel_max_from_noise, sample_gumbel
+from ..stats import expected_total_variation, frequencies, goodness_of_fit, total_variation
+from ._args import check_in_range, check_logit_vector, check_seed, widened_range
+from .explorer import Explorer, axes_key
 from .style import CATEGORY_COLORS, PALETTE, course_style, new_figure, pyplot_axes
 
 __all__ = [
     "METHOD_COLORS",
-    "expected_total_variation",
     "plot_draws",
     "plot_gumbel_histogram",
     "plot_frequency_bars",
@@ -60,22 +64,6 @@ def _color_cycle(i: int) -> str:
     return order[i % len(order)]
 
 
-def expected_total_variation(probs: Sequence[float], n: np.ndarray | float) -> np.ndarray:
-    r"""Large-N expected total variation of the frequencies of ``n`` samples from ``probs``.
-
-    Each :math:`\hat p_k - p_k` is nearly normal with standard deviation
-    :math:`\sigma_k = \sqrt{p_k(1-p_k)/N}` and :math:`E|Z| = \sigma\sqrt{2/\pi}`, so
-
-    .. math:: E\,\mathrm{TV} \approx \tfrac12 \sum_k \sigma_k \sqrt{2/\pi}
-              = \sum_k \sqrt{\frac{p_k (1 - p_k)}{2\pi N}} .
-
-    >>> round(float(expected_total_variation([0.5, 0.5], 100)), 4)
-    0.0399
-    """
-    p = np.asarray(probs, dtype=np.float64)
-    return np.sqrt(p * (1.0 - p) / (2.0 * np.pi)).sum() / np.sqrt(np.asarray(n, dtype=np.float64))
-
-
 # --------------------------------------------------------------------------------------
 # plot_* functions
 # --------------------------------------------------------------------------------------
@@ -90,13 +78,16 @@ def plot_draws(draws: Mapping[str, Sequence[int]], num_categories: int, *, ax=No
         The categories returned by each procedure, in order.
     num_categories : int
         K; the y axis shows the categories 0..K-1.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (default: a new pyplot figure).
+    title : str, optional
+        The title (default: the claim of the figure).
 
     Returns
     -------
     dict
         ``lines``: label -> Line2D (x = draw number 1..n, y = category plus a
-        small offset so that the rows do not overlap; ``categories`` keeps the
-        values without offset).
+        small offset so that the rows do not overlap).
     """
     ax = pyplot_axes(ax, figsize=(9.0, 3.8))
     labels = list(draws)
@@ -116,24 +107,35 @@ def plot_draws(draws: Mapping[str, Sequence[int]], num_categories: int, *, ax=No
         ax.set_ylabel("category $k$")
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncols=len(labels), frameon=False)
         ax.set_title(title or "argmax returns one category every time; sampling varies")
-    return {"lines": lines, "categories": {label: np.asarray(draws[label]) for label in labels}}
+    return {"lines": lines}
 
 
 def plot_gumbel_histogram(g: np.ndarray, *, bins: int = 80, ax=None, title: str | None = None):
     """Density histogram of draws ``g`` against the standard Gumbel density ``exp(-g - e^{-g})``.
 
+    Parameters
+    ----------
+    g : array_like
+        Gumbel draws.
+    bins : int, optional
+        Number of bins between the 0.05 % and 99.95 % quantiles (at least [-2.5, 8]).
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (default: a new pyplot figure).
+    title : str, optional
+        The title.
+
     Returns
     -------
     dict
-        ``hist`` (the bar patches), ``density`` (histogram heights), ``edges``,
-        ``pdf`` (the Line2D of :func:`scipy.stats.gumbel_r.pdf`), ``mean`` (the vertical line).
+        ``hist`` (the bar patches: heights are the density, ``numpy.histogram(..., density=True)``),
+        ``pdf`` (the Line2D of :func:`scipy.stats.gumbel_r.pdf`), ``mean`` (the vertical line at γ).
     """
     g = np.asarray(g, dtype=np.float64)
     ax = pyplot_axes(ax)
     lo, hi = np.quantile(g, [0.0005, 0.9995])
     edges = np.linspace(min(lo, -2.5), max(hi, 8.0), bins + 1)
     with course_style():
-        density, edges, patches = ax.hist(
+        _density, edges, patches = ax.hist(
             g, bins=edges, density=True, color=PALETTE["sky"], alpha=0.7, label=f"histogram of {g.size:,} draws"
         )
         grid = np.linspace(edges[0], edges[-1], 400)
@@ -143,7 +145,7 @@ def plot_gumbel_histogram(g: np.ndarray, *, bins: int = 80, ax=None, title: str 
         ax.set_ylabel("density")
         ax.legend(loc="upper right")
         ax.set_title(title or r"$-\log(-\log U)$ is standard Gumbel")
-    return {"hist": patches, "density": density, "edges": edges, "pdf": pdf, "mean": mean}
+    return {"hist": patches, "pdf": pdf, "mean": mean}
 
 
 def plot_frequency_bars(
@@ -161,17 +163,22 @@ def plot_frequency_bars(
     groups : mapping of label to (heights, stderr or None)
         One bar per category for each label, in order; ``stderr`` draws error
         bars of ±1 standard error (None for exact probabilities).
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (default: a new pyplot figure).
+    title : str, optional
+        The title.
     colors : sequence of str, optional
         One colour per group. Default: filled blue, orange... for groups with
         error bars; groups without (exact probabilities) are hollow, the last
         black and any other green.
+    ylim : (float, float), optional
+        The probability axis range (default: from 0 to a little above the tallest bar).
 
     Returns
     -------
     dict
         ``bars``: label -> BarContainer; ``errors``: label -> LineCollection
-        (vertical segments ``height ± stderr``); ``title``: the title Text;
-        ``ax``.
+        (vertical segments ``height ± stderr``); ``title``: the title Text.
     """
     ax = pyplot_axes(ax)
     labels = list(groups)
@@ -213,7 +220,7 @@ def plot_frequency_bars(
         ax.set_ylabel("probability / frequency")
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncols=min(3, len(labels)), frameon=False)
         text = ax.set_title(title or "")
-    return {"bars": bars, "errors": errors, "title": text, "ax": ax}
+    return {"bars": bars, "errors": errors, "title": text}
 
 
 def plot_convergence(
@@ -228,7 +235,12 @@ def plot_convergence(
     tv : mapping of label to array
         TV distance between the frequencies of the first ``n`` samples and ``probs``, per ``n``.
     probs : array
-        The exact distribution (for the reference line :func:`expected_total_variation`).
+        The exact distribution (for the reference line
+        :func:`~gumbel_utils.stats.expected_total_variation`).
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (default: a new pyplot figure).
+    title : str, optional
+        The title.
 
     Returns
     -------
@@ -266,25 +278,31 @@ def plot_max_stability(
         The winners and the maxima, as :func:`gumbel_utils.perturbed_max` returns them.
     logits : array
         The logits x (the location of the Gumbel law is ``logsumexp(x)``).
+    bins : int, optional
+        Number of bins over ``[logsumexp(x) - 3, logsumexp(x) + 7]``.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (default: a new pyplot figure).
+    title : str, optional
+        The title.
 
     Returns
     -------
     dict
-        ``steps``: k -> the step-histogram patch of :math:`M` given winner k;
-        ``density``: k -> the histogram heights; ``edges``; ``pdf`` (Line2D).
+        ``steps``: k -> the step-histogram patch of :math:`M` given winner k (its
+        heights are ``numpy.histogram(..., density=True)`` of those maxima); ``pdf`` (Line2D).
     """
     x = check_logits(logits, ndim=(1,))
     index, maximum = np.asarray(index), np.asarray(maximum, dtype=np.float64)
     loc = float(logsumexp(x))
     ax = pyplot_axes(ax)
     edges = np.linspace(loc - 3.0, loc + 7.0, bins + 1)
-    steps, densities = {}, {}
+    steps = {}
     with course_style():
         for k in range(x.size):
             mk = maximum[index == k]
             if mk.size == 0:
                 continue
-            dens, _, patches = ax.hist(
+            _dens, _, patches = ax.hist(
                 mk,
                 bins=edges,
                 density=True,
@@ -293,7 +311,7 @@ def plot_max_stability(
                 color=CATEGORY_COLORS[k % len(CATEGORY_COLORS)],
                 label=f"given winner $k={k}$ ({mk.size:,})",
             )
-            steps[k], densities[k] = patches[0], dens
+            steps[k] = patches[0]
         grid = np.linspace(edges[0], edges[-1], 400)
         (pdf,) = ax.plot(
             grid,
@@ -305,9 +323,9 @@ def plot_max_stability(
         )
         ax.set_xlabel(r"$M = \max_k\,(x_k + g_k)$")
         ax.set_ylabel("density")
-        ax.legend(loc="upper right", fontsize=10.5)
+        ax.legend(loc="upper right")
         ax.set_title(title or r"$M \sim$ Gumbel(logsumexp $x$), whichever $k$ wins")
-    return {"steps": steps, "density": densities, "edges": edges, "pdf": pdf}
+    return {"steps": steps, "pdf": pdf}
 
 
 # --------------------------------------------------------------------------------------
@@ -319,48 +337,40 @@ _LIVE_N = 100_000
 
 
 class _NoiseCache:
-    """Noise for the explorer, drawn once per (seed, K) and sliced by N.
+    """Noise for the explorer, drawn per (seed, K) as far as N needs and sliced by N.
 
     ``gumbel(seed, K, n)`` returns the first n rows of standard Gumbel noise of
     shape (n, K) exactly as :func:`gumbel_utils.gumbel_max` draws it from
-    ``rng=seed`` (a Generator fills arrays in C order, so the first rows of a
-    longer draw are the same numbers). ``uniform(seed, n)`` is the same for
-    the n uniforms :func:`gumbel_utils.sample_categorical` draws.
+    ``rng=seed``: a Generator fills arrays in C order, so drawing more rows later
+    from the same Generator continues the very same stream. A larger N extends
+    the array (at least doubling it), so "new noise" draws only what the current
+    N needs. ``uniform(seed, n)`` is the same for the n uniforms
+    :func:`gumbel_utils.sample_categorical` draws. Memory stays bounded: at most
+    3 streams below the live limit, one above it.
     """
 
+    _MIN_ROWS = 4096
+
     def __init__(self) -> None:
-        self._gumbel: dict[tuple[int, int], np.ndarray] = {}
-        self._uniform: dict[int, np.ndarray] = {}
+        self._streams: dict[tuple, tuple[np.random.Generator, np.ndarray]] = {}
+
+    def _take(self, key: tuple, n: int, draw) -> np.ndarray:
+        gen, have = self._streams.get(key, (None, None))
+        if have is None or have.shape[0] < n:
+            if key not in self._streams and (len(self._streams) >= 6 or n > _LIVE_N):
+                self._streams.clear()  # bounded memory: a few small streams (3 K x 2 samplers) or one big
+            if gen is None:
+                gen, have = np.random.default_rng(key[-1]), draw(np.random.default_rng(key[-1]), 0)
+            more = max(n - have.shape[0], have.shape[0], self._MIN_ROWS)
+            have = np.concatenate([have, draw(gen, more)])
+            self._streams[key] = (gen, have)
+        return have[:n]
 
     def gumbel(self, seed: int, k: int, n: int) -> np.ndarray:
-        key = (seed, k)
-        have = self._gumbel.get(key)
-        if have is None or have.shape[0] < n:
-            if len(self._gumbel) >= 3 or n > _LIVE_N:  # bounded memory: 3 small arrays (one per K) or 1 big
-                self._gumbel.clear()
-            have = sample_gumbel((max(n, _LIVE_N), k), rng=seed)
-            self._gumbel[key] = have
-        return have[:n]
+        return self._take(("gumbel", k, seed), n, lambda gen, rows: sample_gumbel((rows, k), rng=gen))
 
     def uniform(self, seed: int, n: int) -> np.ndarray:
-        have = self._uniform.get(seed)
-        if have is None or have.size < n:
-            if len(self._uniform) >= 3 or n > _LIVE_N:
-                self._uniform.clear()
-            have = np.random.default_rng(seed).random(max(n, _LIVE_N))
-            self._uniform[seed] = have
-        return have[:n]
-
-
-def _gumbel_max_from_noise(x: np.ndarray, noise: np.ndarray) -> np.ndarray:
-    """``argmax(x + g)`` with the same floating-point steps as :func:`gumbel_utils.gumbel_max`."""
-    z = noise + (x - x.max())
-    return z.argmax(axis=-1)
-
-
-def _blit(fig, ax, animated) -> BlitCanvas:
-    """Redraw only ``animated`` over a cached background, redrawn when ``ax``'s limits or ticks change."""
-    return BlitCanvas(fig, animated, background_key=lambda: (ax.get_xlim(), ax.get_ylim(), tuple(ax.get_xticks())))
+        return self._take(("uniform", seed), n, lambda gen, rows: gen.random(rows))
 
 
 def _set_bar_group(container, heights: np.ndarray, num_visible: int) -> None:
@@ -372,65 +382,82 @@ def _set_bar_group(container, heights: np.ndarray, num_visible: int) -> None:
 
 def explore_gumbel_max(
     logits: Sequence[float] = (1.0, 0.0, -0.5, 0.5, -1.0),
+    *,
     num_categories: int | None = None,
     n: int = 1000,
     seed: int = 0,
 ) -> Explorer:
     """Both samplers against the exact softmax(x): a slider per logit, N on a log scale, new noise.
 
-    Controls: ``K`` (3, 4 or 5 categories; default ``len(logits)`` clipped to
-    3..5), ``x0`` .. ``x4`` (logits, starting at ``logits`` padded with zeros;
-    those beyond K are disabled), ``N`` (number of samples, 10 to 1e6, log scale),
-    ``new noise`` (a button: the next seed). Gumbel-max samples come from
-    ``rng=seed`` and the inverse-CDF reference from ``rng=seed + 1``; the button
-    adds 2 to ``seed``. The noise for up to 1e5 samples is drawn once per seed
-    and K and sliced, so moving a logit reuses the same noise: bars move
-    because the law moves, not because the noise was redrawn.
+    Gumbel-max samples come from ``rng=seed`` and the inverse-CDF reference from
+    ``rng=seed + 1``; the "new noise" button adds 2 to the seed. The noise for up
+    to 1e5 samples is drawn once per seed and K and sliced, so moving a logit
+    reuses the same noise: bars move because the law moves, not because the
+    noise was redrawn. Above 1e5 samples a move draws new noise (a recompute,
+    with a busy message).
 
-    Artists (``explorer.artists``): ``bars`` (label -> BarContainer of 5
-    patches, those beyond K hidden), ``errors`` (label -> LineCollection of
-    ±1 standard-error segments), ``title``; ``state`` is a dict with the
-    current ``seed``, the samples ``gumbel`` and ``reference``, ``probs`` and
-    the two :class:`~gumbel_utils.GoodnessOfFit` results.
+    Parameters
+    ----------
+    logits : sequence of 3 to 5 floats, optional
+        Starting logits (one slider each; missing sliders up to 5 start at 0).
+        The slider range is -4..4, widened to hold the given values.
+    num_categories : {3, 4, 5}, optional
+        Starting K (default ``len(logits)``); sliders beyond K are disabled.
+    n : int, optional
+        Starting number of samples, 10 to 1,000,000 (the N slider's range).
+    seed : int, optional
+        Seed of the first noise.
+
+    Returns
+    -------
+    Explorer
+        Controls ``K``, ``x0`` .. ``x4``, ``N``, ``new noise``. Artists ``bars``
+        (label -> BarContainer of 5 patches, those beyond K hidden), ``errors``
+        (label -> LineCollection of ±1 standard-error segments), ``title``. The x axis keeps
+        five category slots whatever K (fixed axes: a redraw only repaints the bars).
+        State: ``seed``, ``gumbel`` and ``reference`` (the samples), ``probs``,
+        ``gof_gumbel``, ``gof_reference``, ``N``, ``K``.
     """
-    x0 = check_logits(logits, ndim=(1,))
-    if x0.size > _MAX_K or np.isinf(x0).any():
-        raise ValueError(f"logits must hold at most {_MAX_K} finite values (one per slider), got {x0.size}")
+    x0 = check_logit_vector(logits, (3, _MAX_K))
+    seed = check_seed(seed)
     if num_categories is None:
-        num_categories = min(max(x0.size, 3), _MAX_K)
-    x0 = np.concatenate([x0, np.zeros(_MAX_K - x0.size)])
+        num_categories = x0.size
     if num_categories not in (3, 4, 5):
         raise ValueError(f"num_categories must be 3, 4 or 5, got {num_categories!r}")
+    n = check_in_range(n, 10, 10**6, "n")
+    x0 = np.concatenate([x0, np.zeros(_MAX_K - x0.size)])
+    lo, hi = widened_range(x0, -4.0, 4.0)  # never clamp a given logit: widen the sliders instead
     labels = ("Gumbel-max: argmax(x + g)", "inverse CDF: sample_categorical", "exact softmax(x)")
     cache = _NoiseCache()
-    state: dict = {"seed": int(seed)}
+    state: dict = {"seed": seed}
 
-    fig, ax = new_figure(figsize=(9.0, 4.6))
+    fig, ax = new_figure(figsize=(8.4, 4.0))
     zeros = np.zeros(_MAX_K)
     drawn = plot_frequency_bars(
         {labels[0]: (zeros, zeros), labels[1]: (zeros, zeros), labels[2]: (zeros, None)}, ax=ax, ylim=(0.0, 1.0)
     )
     bars, errors, title = drawn["bars"], drawn["errors"], drawn["title"]
-    _blit(fig, ax, [p for b in bars.values() for p in b.patches] + list(errors.values()) + [title])
     width = 0.8 / 3
     centers = {lab: np.arange(_MAX_K) + (i - 1) * width for i, lab in enumerate(labels)}
 
+    narrow = widgets.Layout(width="262px")
     # ipywidgets 8 renders a ToggleButtons' description as a block above its buttons; a flex
     # layout puts it on the same line, like the sliders' descriptions.
     controls: dict[str, widgets.Widget] = {
         "K": widgets.ToggleButtons(
             options=[3, 4, 5], value=num_categories, description="categories K", tooltips=["K = 3", "K = 4", "K = 5"],
-            style={"description_width": "initial", "button_width": "64px"},
+            style={"description_width": "initial", "button_width": "52px"},
             layout=widgets.Layout(display="flex", align_items="center", width="auto"),
         ),
     }
     for i in range(_MAX_K):
         controls[f"x{i}"] = widgets.FloatSlider(
-            value=float(x0[i]), min=-4.0, max=4.0, step=0.1, description=f"$x_{i}$", readout_format=".1f"
+            value=float(x0[i]), min=lo, max=hi, step=0.1, description=f"$x_{i}$", readout_format=".1f",
+            style={"description_width": "36px"}, layout=narrow,
         )
     controls["N"] = widgets.FloatLogSlider(
         value=float(n), base=10, min=1, max=6, step=0.1, description="N", readout_format=",.0f",
-        continuous_update=False,
+        continuous_update=False, style={"description_width": "36px"}, layout=narrow,
     )
     controls["new noise"] = widgets.Button(description="new noise", icon="refresh")
 
@@ -445,23 +472,19 @@ def explore_gumbel_max(
         x = np.array([xs[f"x{i}"] for i in range(k)], dtype=np.float64)
         p = softmax(x)
         s = state["seed"]
-        k_gm = _gumbel_max_from_noise(x, cache.gumbel(s, k, num))
-        k_ic = _inverse_cdf(x, cache.uniform(s + 1, num))
+        k_gm = gumbel_max_from_noise(x, cache.gumbel(s, k, num))
+        k_ic = inverse_cdf(x, cache.uniform(s + 1, num))
+        freqs = {}
         for label, samples in ((labels[0], k_gm), (labels[1], k_ic)):
-            f, se = frequencies(samples, k)
+            f, se = freqs[label] = frequencies(samples, k)
             _set_bar_group(bars[label], f, k)
             xs_c = centers[label][:k]
             errors[label].set_segments([((a, h - e), (a, h + e)) for a, h, e in zip(xs_c, f, se)])
         _set_bar_group(bars[labels[2]], p, k)
         gof_gm, gof_ic = goodness_of_fit(k_gm, p), goodness_of_fit(k_ic, p)
         state.update(gumbel=k_gm, reference=k_ic, probs=p, gof_gumbel=gof_gm, gof_reference=gof_ic, N=num, K=k)
-        ax.set_xlim(-0.5, k - 0.5)
-        ax.set_xticks(range(k))
-        title.set_text(
-            f"N = {num:,}: Gumbel-max vs softmax(x), χ² p = {gof_gm.pvalue:.2f} "
-            f"(inverse CDF: p = {gof_ic.pvalue:.2f})"
-        )
-        tv_gm, tv_ic = total_variation(frequencies(k_gm, k)[0], p), total_variation(frequencies(k_ic, k)[0], p)
+        title.set_text(f"N = {num:,}: χ² p = {gof_gm.pvalue:.2f} (Gumbel-max), {gof_ic.pvalue:.2f} (inverse CDF)")
+        tv_gm, tv_ic = (total_variation(freqs[label][0], p) for label in labels[:2])
         return (
             f"seed {s} &nbsp;·&nbsp; softmax(x) = {np.array2string(p, precision=3)} &nbsp;·&nbsp; "
             f"TV to softmax(x): Gumbel-max {tv_gm:.4f}, inverse CDF {tv_ic:.4f} "
@@ -469,52 +492,67 @@ def explore_gumbel_max(
         )
 
     def layout(ctrls):
-        sliders = [ctrls[f"x{i}"] for i in range(_MAX_K)]
         return widgets.VBox(
             [
-                widgets.HBox([ctrls["K"], ctrls["new noise"]]),
-                widgets.HBox(sliders[:3]),
-                widgets.HBox(sliders[3:] + [ctrls["N"]]),
+                widgets.HBox([ctrls["K"], ctrls["N"], ctrls["new noise"]]),
+                widgets.HBox([ctrls[f"x{i}"] for i in range(3)]),
+                widgets.HBox([ctrls[f"x{i}"] for i in range(3, _MAX_K)]),
             ]
         )
 
-    explorer = Explorer(
+    return Explorer(
         fig,
         controls,
         update,
-        artists={"bars": bars, "errors": errors, "title": title, "state": state, "ax": ax},
+        artists={"bars": bars, "errors": errors, "title": title},
+        state=state,
+        dynamic=[p for b in bars.values() for p in b.patches] + list(errors.values()) + [title],
+        background_key=axes_key(ax),
+        live_recompute={"N": _LIVE_N},
         on_click={"new noise": new_noise},
         busy_message="drawing samples...",
-        layout_controls=layout,
+        layout=layout,
     )
-    return explorer
 
 
 def explore_shift_scale(
-    logits: Sequence[float] = (1.0, 0.0, -0.5, 0.5), n: int = 20_000, seed: int = 0
+    logits: Sequence[float] = (1.0, 0.0, -0.5, 0.5), *, n: int = 20_000, seed: int = 0
 ) -> Explorer:
     r"""Shift the logits by c (nothing changes) or scale them by beta (the law changes).
 
-    Controls: ``c`` (added to every logit, -10 to 10) and ``beta`` (multiplies
-    every logit, 0.25 to 4, log scale). The ``n`` Gumbel-max samples of
-    ``beta * x + c`` reuse one noise array drawn from ``rng=seed``, exactly
-    what ``gumbel_max(beta * x + c, size=n, rng=seed)`` returns.
-
-    Bars: frequencies of those samples (±1 standard error), the exact
+    The ``n`` Gumbel-max samples of ``beta * x + c`` reuse one noise array drawn
+    from ``rng=seed``: exactly what ``gumbel_max(beta * x + c, size=n, rng=seed)``
+    returns. Bars: frequencies of those samples (±1 standard error), the exact
     softmax(x) and softmax(beta x). The title says whether the samples are
     identical, one by one, to those of the unchanged logits.
 
-    Artists: ``bars``, ``errors``, ``title``, and ``state`` with ``samples``,
-    ``baseline`` (the samples of x itself) and ``identical``.
+    Parameters
+    ----------
+    logits : sequence of 2 to 7 floats, optional
+        The logits x (finite).
+    n : int, optional
+        Number of samples (1 to 1,000,000).
+    seed : int, optional
+        Seed of the noise.
+
+    Returns
+    -------
+    Explorer
+        Controls ``c`` (added to every logit, -10 to 10) and ``beta`` (multiplies
+        every logit, 0.25 to 4, log scale). Artists ``bars``, ``errors``,
+        ``title``; state ``samples``, ``baseline`` (the samples of x itself),
+        ``identical``, ``probs`` (softmax(beta x)), ``gof``.
     """
-    x = check_logits(logits, ndim=(1,), allow_neg_inf=False)
+    x = check_logit_vector(logits, (2, len(CATEGORY_COLORS)))
+    seed = check_seed(seed)
+    n = int(check_in_range(n, 1, 10**6, "n"))
     k = x.size
-    noise = sample_gumbel((int(n), k), rng=seed)
-    baseline = _gumbel_max_from_noise(x, noise)
+    noise = sample_gumbel((n, k), rng=seed)
+    baseline = gumbel_max_from_noise(x, noise)
     state: dict = {"baseline": baseline}
     labels = (r"frequencies of argmax($\beta x + c + g$)", r"softmax$(x)$", r"softmax$(\beta x)$")
 
-    fig, ax = new_figure(figsize=(9.0, 4.6))
+    fig, ax = new_figure(figsize=(8.4, 4.3))
     zeros = np.zeros(k)
     drawn = plot_frequency_bars(
         {labels[0]: (zeros, zeros), labels[1]: (softmax(x), None), labels[2]: (zeros, None)},
@@ -523,7 +561,6 @@ def explore_shift_scale(
         ylim=(0.0, 1.0),
     )
     bars, errors, title = drawn["bars"], drawn["errors"], drawn["title"]
-    _blit(fig, ax, list(bars[labels[0]].patches) + list(bars[labels[2]].patches) + [errors[labels[0]], title])
     centers = np.arange(k) - 0.8 / 3
     controls = {
         "c": widgets.FloatSlider(value=0.0, min=-10.0, max=10.0, step=0.5, description="shift $c$"),
@@ -534,7 +571,7 @@ def explore_shift_scale(
 
     def update(c, beta) -> str:
         z = beta * x + c
-        samples = _gumbel_max_from_noise(z, noise)
+        samples = gumbel_max_from_noise(z, noise)
         f, se = frequencies(samples, k)
         q = softmax(beta * x)
         _set_bar_group(bars[labels[0]], f, k)
@@ -543,26 +580,20 @@ def explore_shift_scale(
         identical = bool(np.array_equal(samples, baseline))
         gof = goodness_of_fit(samples, q)
         state.update(samples=samples, identical=identical, probs=q, gof=gof)
-        title.set_text(
-            f"c = {c:+.1f}, β = {beta:.3g}: samples identical to those of x: {identical}; "
-            f"vs softmax(βx) χ² p = {gof.pvalue:.2f}"
-        )
+        title.set_text(f"c = {c:+.1f}, β = {beta:.3g}: same samples as x: {identical}, χ² p = {gof.pvalue:.2f}")
         return (
-            f"N = {int(n):,}, seed {seed} &nbsp;·&nbsp; {int((samples != baseline).sum()):,} of the samples "
+            f"N = {n:,}, seed {seed} &nbsp;·&nbsp; {int((samples != baseline).sum()):,} of the samples "
             f"differ from those of x &nbsp;·&nbsp; TV(freq, softmax(x)) = {total_variation(f, softmax(x)):.3f}, "
-            f"TV(freq, softmax(βx)) = {total_variation(f, q):.3f}"
+            f"TV(freq, softmax(βx)) = {total_variation(f, q):.3f} &nbsp;·&nbsp; χ² test against softmax(βx)"
         )
 
-    explorer = Explorer(
+    return Explorer(
         fig,
         controls,
         update,
-        artists={"bars": bars, "errors": errors, "title": title, "state": state, "ax": ax},
-        layout_controls=lambda c: widgets.HBox(list(c.values())),
+        artists={"bars": bars, "errors": errors, "title": title},
+        state=state,
+        dynamic=list(bars[labels[0]].patches) + list(bars[labels[2]].patches) + [errors[labels[0]], title],
+        background_key=axes_key(ax),
+        layout="top",
     )
-    return explorer
-
-
-#: Up to this N the explorer redraws live (p95 <= 50 ms); above it, it draws new samples
-#: with a busy message (read by ``benchmarks/bench_widgets.py``).
-explore_gumbel_max.live_limit = {"N": _LIVE_N}

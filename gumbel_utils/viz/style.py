@@ -21,8 +21,11 @@ __all__ = [
     "DIVERGING_CMAP",
     "STYLE",
     "course_style",
+    "MIN_FONT_PT",
     "new_figure",
     "pyplot_axes",
+    "pyplot_figure",
+    "projector_style",
 ]
 
 #: Okabe & Ito (2008) colour-blind-safe palette.
@@ -66,6 +69,11 @@ STYLE = {
 }
 
 
+#: Smallest font size (points) any figure may use: at :data:`STYLE`'s 100 dpi a 10.5 pt font is
+#: 14.6 pixels high, so text stays >= 14 CSS px when the PNG is shown unshrunk (a lecture hall).
+MIN_FONT_PT = 10.5
+
+
 @contextmanager
 def course_style() -> Iterator[None]:
     """Apply :data:`STYLE` inside a ``with`` block only.
@@ -78,15 +86,27 @@ def course_style() -> Iterator[None]:
     >>> mpl.rcParams["font.size"] == before
     True
     """
-    with mpl.rc_context(STYLE):
+    with mpl.rc_context({**STYLE, **projector_style(None)}):  # projector mode: larger, thicker
         yield
 
 
-def new_figure(nrows: int = 1, ncols: int = 1, *, figsize: tuple[float, float] = (9.0, 4.5), **subplot_kw):
+def new_figure(nrows: int = 1, ncols: int = 1, *, figsize: tuple[float, float] = (8.4, 4.4), **subplot_kw):
     """A figure that pyplot does not manage (no global state, never leaks), with its axes.
 
     The figure has an Agg canvas; explorers draw it to PNG themselves. Created
-    under :func:`course_style`, so its artists carry the course look.
+    under :func:`course_style`, so its artists carry the course look. For a
+    lecture hall (1280 x 720, JupyterLab), keep it at most 8.4 inches (840 px)
+    wide with the controls above it, or 5.5 inches (550 px) with the controls
+    beside it, so that the browser never shrinks its text.
+
+    Parameters
+    ----------
+    nrows, ncols : int, optional
+        The grid of axes, as :meth:`matplotlib.figure.Figure.subplots` makes it.
+    figsize : (float, float), optional
+        Width and height in inches (100 pixels per inch).
+    **subplot_kw
+        Passed on to :meth:`~matplotlib.figure.Figure.subplots` (``gridspec_kw``, ``sharey``, ...).
 
     Returns
     -------
@@ -100,21 +120,122 @@ def new_figure(nrows: int = 1, ncols: int = 1, *, figsize: tuple[float, float] =
     return fig, axes
 
 
-def pyplot_axes(ax=None, *, figsize: tuple[float, float] = (8.0, 4.5)):
-    """Return ``ax`` if given, else the Axes of a new pyplot figure in the course style.
-
-    For static ``plot_*(..., ax=None)`` functions: in a notebook the inline
-    backend shows (and then closes) the new figure at the end of the cell.
-    Draw inside ``with course_style():`` so new artists get the course look.
-    """
-    if ax is not None:
-        return ax
+def _pyplot_figure(figsize: tuple[float, float]):
     import matplotlib.pyplot as plt
 
     # Make the figure outside rc_context: the first pyplot figure loads the backend, and the
     # inline backend then turns interactive mode on; inside course_style() that would be undone
     # on exit, and no later figure of the notebook would be shown.
-    fig = plt.figure(figsize=figsize, dpi=STYLE["figure.dpi"], layout="constrained")
+    return plt.figure(figsize=figsize, dpi=STYLE["figure.dpi"], layout="constrained")
+
+
+def pyplot_axes(ax=None, *, figsize: tuple[float, float] = (8.0, 4.5)):
+    """Return ``ax`` if given, else the Axes of a new pyplot figure in the course style.
+
+    For static ``plot_*(..., *, ax=None)`` functions: in a notebook the inline
+    backend shows (and then closes) the new figure at the end of the cell.
+    Draw inside ``with course_style():`` so new artists get the course look.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes, optional
+        Returned unchanged when given.
+    figsize : (float, float), optional
+        Size in inches of the new figure.
+    """
+    if ax is not None:
+        return ax
+    fig = _pyplot_figure(figsize)
     with course_style():
         new_ax = fig.add_subplot()
     return new_ax
+
+
+def pyplot_figure(nrows: int = 1, ncols: int = 1, *, figsize: tuple[float, float], **subplot_kw):
+    """A new pyplot figure in the course style with a grid of axes, for static multi-panel ``plot_*``.
+
+    The one way to make such a figure: never call ``plt.subplots`` inside
+    :func:`course_style` (the first pyplot figure of a notebook would switch the
+    inline backend on inside the style context and off again on exit, and later
+    figures would not show). The figure is made outside the context, its axes
+    inside, as :func:`pyplot_axes` does.
+
+    Parameters
+    ----------
+    nrows, ncols : int, optional
+        The grid of axes.
+    figsize : (float, float)
+        Width and height in inches (keep the width <= 8.4 for a 1280 x 720 screen).
+    **subplot_kw
+        Passed on to :meth:`~matplotlib.figure.Figure.subplots` (``sharey``, ``gridspec_kw``, ...).
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+    axes : Axes or ndarray of Axes
+    """
+    fig = _pyplot_figure(figsize)
+    with course_style():
+        axes = fig.subplots(nrows, ncols, **subplot_kw)
+    return fig, axes
+
+
+_projector: bool | None = None  # set by projector_style(True/False); None: GUMBEL_UTILS_PROJECTOR decides
+
+
+def projector_style(on: bool | None = True) -> dict:
+    """Projector mode (``make present``): larger fonts and thicker lines in every figure made afterwards.
+
+    The one switch of the mode, never applied at import. ``projector_style()`` turns it on
+    for this Python process, ``projector_style(False)`` off; until either is called, the
+    environment variable ``GUMBEL_UTILS_PROJECTOR`` decides (``1``: on), read each time a
+    figure is styled, so a Voila server started with it shows every notebook in this style
+    without any change to the notebooks. Colours stay the course's Okabe-Ito palette; the
+    pixel size of figures does not change (the 1280 x 720 layout still fits), only text
+    (2 pt larger: ticks 14 pt, 19 px) and lines grow. :func:`course_style` applies it.
+
+    Parameters
+    ----------
+    on : bool or None, optional
+        True (default) or False to switch the mode; None to leave it as it is.
+
+    Returns
+    -------
+    dict
+        The rcParams that :func:`course_style` adds to :data:`STYLE` now (empty when off).
+
+    Examples
+    --------
+    Without the environment variable, and before any call, the mode is off:
+
+    >>> projector_style(None) == {} or "GUMBEL_UTILS_PROJECTOR" in __import__("os").environ
+    True
+    """
+    import os
+
+    global _projector
+    if on is not None:
+        _projector = bool(on)
+    active = _projector
+    if active is None:
+        active = os.environ.get("GUMBEL_UTILS_PROJECTOR", "").strip().lower() not in ("", "0", "false", "no", "off")
+    if not active:
+        return {}
+    return {
+        "font.size": 15,
+        "axes.titlesize": 16,
+        "axes.labelsize": 15,
+        "xtick.labelsize": 14,
+        "ytick.labelsize": 14,
+        "figure.titlesize": 16,
+        "lines.linewidth": 3.2,
+        "lines.markersize": 9,
+        "axes.linewidth": 1.6,
+        "patch.linewidth": 1.6,
+        "xtick.major.width": 1.6,
+        "ytick.major.width": 1.6,
+        "xtick.major.size": 6,
+        "ytick.major.size": 6,
+        "grid.linewidth": 1.2,
+        "grid.alpha": 0.4,
+    }

@@ -1,0 +1,216 @@
+r"""Measurements around training (Notebook 4): logit scale, REBAR's variance against eta, float32 pitfalls.
+
+- :func:`logit_scale`: how far the logits have grown along a trajectory and how one-hot the
+  relaxed samples at the training temperature have become;
+- :func:`rebar_eta_variance`: the variance of REBAR as a function of its control-variate
+  weight :math:`\eta` and of :math:`\tau`, with the variance-minimising :math:`\eta^*` (REBAR is
+  linear in :math:`\eta` for fixed noise, so two evaluations give every :math:`\eta`);
+- :func:`float32_pitfalls`: what a hand-written relaxed sample does in float32 at small :math:`\tau`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from ._checks import as_generator, as_real_array, check_count, check_logits_1d, check_objective, check_tau_grid
+from ._kernels import fill_gumbel, tempered_softmax
+from .conditional import rebar
+
+__all__ = ["logit_scale", "RebarEta", "rebar_eta_variance", "Float32Row", "float32_pitfalls"]
+
+
+def logit_scale(theta: ArrayLike, tau: float, *, samples: int = 2000, threshold: float = 0.99,
+                rng: Any = 0) -> tuple[np.ndarray, np.ndarray]:
+    r"""How far the logits have grown, and how one-hot the relaxed samples are, along a trajectory.
+
+    Parameters
+    ----------
+    theta : array_like, shape (..., K)
+        Logits (e.g. ``Trajectory.theta``).
+    tau : float
+        The fixed training temperature.
+    samples : int
+        Relaxed samples per logit vector (the same noise for every vector, so the curve is smooth).
+    threshold : float
+        A sample is near one-hot when its largest coordinate exceeds this.
+    rng : None, int or Generator
+        The noise.
+
+    Returns
+    -------
+    norm : ndarray, shape (...)
+        :math:`\lVert \theta - \bar\theta \rVert` (the centred norm: a common shift changes no sample).
+    near_one_hot : ndarray, shape (...)
+        Fraction of samples :math:`y = \operatorname{softmax}((\theta + g)/\tau)` with :math:`\max_k y_k >` ``threshold``.
+
+    Examples
+    --------
+    >>> norm, frac = logit_scale([[0.0, 0.0, 0.0], [20.0, 0.0, 0.0]], 0.5)
+    >>> norm.round(2), frac.round(2)
+    (array([ 0.  , 16.33]), array([0.13, 1.  ]))
+    """
+    th = as_real_array(theta, "theta")
+    if th.ndim == 0 or th.shape[-1] < 2 or not np.isfinite(th).all():
+        raise ValueError("theta must be finite logits of shape (..., K) with K >= 2")
+    taus, scalar = check_tau_grid(tau)
+    if not scalar:
+        raise ValueError("tau must be one temperature")
+    samples = check_count(samples, "samples")
+    thr = as_real_array(threshold, "threshold")
+    if thr.ndim or not 0.0 < float(thr) < 1.0:
+        raise ValueError(f"threshold must lie in (0, 1), got {threshold!r}")
+    centred = th - th.mean(axis=-1, keepdims=True)
+    norm = np.sqrt((centred * centred).sum(axis=-1))
+    flat = centred.reshape(-1, th.shape[-1])
+    g = fill_gumbel(np.empty((samples, th.shape[-1])), as_generator(rng))
+    frac = np.empty(flat.shape[0])
+    for i in range(0, flat.shape[0], 64):  # blocks of 64 logit vectors: (64, samples, K) arrays
+        y = tempered_softmax(flat[i:i + 64, None, :] + g[None], float(taus[0]))
+        frac[i:i + 64] = (y.max(axis=-1) > float(thr)).mean(axis=-1)
+    return norm, frac.reshape(th.shape[:-1])
+
+
+class RebarEta(NamedTuple):
+    """REBAR's variance over a grid of temperatures and control-variate weights (:func:`rebar_eta_variance`)."""
+
+    tau: np.ndarray  #: (T,)
+    eta: np.ndarray  #: (E,)
+    variance: np.ndarray  #: trace of the covariance of one estimate, (T, E)
+    variance_se: np.ndarray  #: its standard error, (T, E)
+    eta_opt: np.ndarray  #: the variance-minimising eta at each tau, (T,)
+    variance_opt: np.ndarray  #: the variance there, (T,)
+    score_variance: float  #: eta = 0: the score function's variance (the same noise)
+    n_samples: int
+    var_a: np.ndarray  #: tr Var A (the score-function part), (T,)
+    cov_ab: np.ndarray  #: tr Cov(A, B), (T,)
+    var_b: np.ndarray  #: tr Var B (the control-variate part), (T,)
+
+    def variance_at(self, eta: float) -> np.ndarray:
+        """The variance at any ``eta``, on the same draws: ``var_a + 2 eta cov_ab + eta^2 var_b``, (T,)."""
+        return self.var_a + 2.0 * eta * self.cov_ab + eta * eta * self.var_b
+
+
+def _trace_variance(g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Trace of the covariance over axis -2 (samples) and its standard error."""
+    d = g - g.mean(axis=-2, keepdims=True)
+    q = np.einsum("...nk,...nk->...n", d, d)
+    n = g.shape[-2]
+    return q.sum(axis=-1) / (n - 1), q.std(axis=-1, ddof=1) / np.sqrt(n)
+
+
+def rebar_eta_variance(logits: ArrayLike, f: Any, taus: ArrayLike, etas: ArrayLike = np.linspace(0.0, 2.0, 21), *,
+                       n_samples: int = 20_000, rng: Any = 0) -> RebarEta:
+    r"""The variance of REBAR against :math:`\eta` and :math:`\tau`, on common random numbers.
+
+    For fixed noise REBAR is :math:`\hat g(\eta) = A + \eta B` (:math:`A` the score function,
+    :math:`B` the control-variate terms, zero-mean), so its variance is the parabola
+    :math:`\operatorname{tr}\operatorname{Var}A + 2\eta\,\operatorname{tr}\operatorname{Cov}(A, B)
+    + \eta^2 \operatorname{tr}\operatorname{Var}B`, smallest at
+    :math:`\eta^* = -\operatorname{tr}\operatorname{Cov}(A,B)/\operatorname{tr}\operatorname{Var}B`.
+    Two calls of :func:`~gumbel_utils.conditional.rebar` with the same seed (:math:`\eta` = 0 and 1)
+    give :math:`A` and :math:`B`; every :math:`\eta` is then measured on the same draws.
+
+    Parameters
+    ----------
+    logits : array_like, shape (K,)
+    f : objective
+    taus : array_like
+        Temperatures (T,).
+    etas : array_like
+        Control-variate weights (E,).
+    n_samples : int
+    rng : None, int or Generator
+        One seed is drawn from it for both calls.
+
+    Returns
+    -------
+    RebarEta
+
+    Examples
+    --------
+    >>> from gumbel_utils.objectives import Cubic
+    >>> r = rebar_eta_variance([1.0, 0.5, 0.0], Cubic(), [0.1, 1.0], [0.0, 1.0], n_samples=2000, rng=0)
+    >>> r.variance.shape, bool(np.allclose(r.variance[:, 0], r.score_variance))
+    ((2, 2), True)
+    """
+    x = check_logits_1d(logits)
+    check_objective(f)
+    t, _ = check_tau_grid(taus, "taus")
+    e = as_real_array(etas, "etas").reshape(-1)
+    if not np.isfinite(e).all() or e.size == 0:
+        raise ValueError("etas must be finite and not empty")
+    n = check_count(n_samples, "n_samples", minimum=2)
+    seed = int(as_generator(rng).integers(2**63))
+    a = rebar(x, f, n, tau=t, rng=seed, eta=0.0)  # (T, n, K)
+    b = rebar(x, f, n, tau=t, rng=seed, eta=1.0) - a
+    var, var_se = np.empty((t.size, e.size)), np.empty((t.size, e.size))
+    for j, eta in enumerate(e):
+        var[:, j], var_se[:, j] = _trace_variance(a + eta * b)
+    da, db = a - a.mean(axis=1, keepdims=True), b - b.mean(axis=1, keepdims=True)
+    var_a = np.einsum("tnk,tnk->t", da, da) / (n - 1)
+    cov_ab = np.einsum("tnk,tnk->t", da, db) / (n - 1)
+    var_b = np.einsum("tnk,tnk->t", db, db) / (n - 1)
+    eta_opt = -cov_ab / np.where(var_b > 0, var_b, np.inf)
+    var_opt = _trace_variance(a + eta_opt[:, None, None] * b)[0]
+    return RebarEta(t, e, var, var_se, eta_opt, var_opt, float(var_a[0]), n, var_a, cov_ab, var_b)
+
+
+class Float32Row(NamedTuple):
+    """One temperature of :func:`float32_pitfalls`."""
+
+    tau: float
+    naive_nan32: float  #: share of samples with NaN: exp((x+g)/tau) / sum, in float32, without subtracting the max
+    naive_nan64: float  #: the same in float64
+    stable_nan32: float  #: share with NaN when the row maximum is subtracted first (float32)
+    one_hot32: float  #: share of relaxed samples that are exactly one-hot in float32 (their Jacobian is exactly 0)
+    one_hot64: float  #: the same in float64
+
+
+def float32_pitfalls(logits: ArrayLike, taus: ArrayLike, *, n: int = 100_000, rng: Any = 0) -> list[Float32Row]:
+    r"""What a hand-written relaxed sample :math:`\operatorname{softmax}((x + g)/\tau)` does at small :math:`\tau`.
+
+    The same Gumbel noise is used in float32 and float64. Without subtracting the row
+    maximum, :math:`e^{(x+g)/\tau}` overflows once :math:`(x+g)/\tau` exceeds about 88.7 in float32
+    (709.8 in float64) and the sample becomes ``inf/inf = NaN``; subtracting the maximum first
+    (what every library's softmax does) never overflows. And a sample whose runner-up trails by more
+    than about :math:`16.6\,\tau` (float32; :math:`36.7\,\tau` in float64) is *exactly* one-hot: its
+    Jacobian, hence its relaxed gradient, is exactly zero.
+
+    Parameters
+    ----------
+    logits : array_like, shape (K,)
+    taus : array_like
+    n : int
+        Samples per temperature.
+    rng : None, int or Generator
+
+    Returns
+    -------
+    list of Float32Row
+
+    Examples
+    --------
+    >>> rows = float32_pitfalls([2.0, 0.0, -2.0], [1.0, 0.01], n=1000)
+    >>> rows[0].naive_nan32, rows[1].naive_nan32 > 0, rows[1].stable_nan32
+    (0.0, True, 0.0)
+    """
+    x = check_logits_1d(logits)
+    t, _ = check_tau_grid(taus, "taus")
+    n = check_count(n)
+    s64 = fill_gumbel(np.empty((n, x.size)), as_generator(rng)) + x
+    s32 = s64.astype(np.float32)
+    rows = []
+    with np.errstate(over="ignore", invalid="ignore"):
+        for tau in t:
+            naive = {}
+            for name, s in (("32", s32), ("64", s64)):
+                e = np.exp(s / s.dtype.type(tau))
+                naive[name] = float(np.isnan(e / e.sum(axis=-1, keepdims=True)).any(axis=-1).mean())
+            y32 = tempered_softmax(s32, np.float32(tau))
+            y64 = tempered_softmax(s64, float(tau))
+            rows.append(Float32Row(float(tau), naive["32"], naive["64"], float(np.isnan(y32).any(axis=-1).mean()),
+                                   float((y32.max(axis=-1) == 1.0).mean()), float((y64.max(axis=-1) == 1.0).mean())))
+    return rows

@@ -1,0 +1,271 @@
+"""A lecturer's day, end to end: teaching from a clone never dirties the repository.
+
+In a temporary git clone of this repository (its HEAD plus the current working
+tree, committed there through the filter as a commit here would be), the
+set-up's own steps install the git filter and the venv's Jupyter configuration
+(``make git-filter lab-config``, both run by ``make setup``; the configuration
+holds the post-save hook without which ``git status`` would report every saved
+notebook as modified), then a real JupyterLab in headless Chromium serves the
+clone from its top, as ``make lab`` does. Notebook 1 is opened, Run > Run All Cells, and saved
+(Ctrl+S) after the kernel is idle; every other notebook is opened (JupyterLab
+fills in the kernel's metadata) and saved. Then:
+
+* the saved notebook 1 on disk holds outputs (the save really happened);
+* ``git status --porcelain`` in the clone is empty;
+* the stored-form test of ``tests/test_notebooks.py`` passes in the clone.
+
+Without the filter the second check fails (the saved outputs show as a
+modification). Chromium and the skip rules are those of ``tests/test_browser.py``
+(skipped without ``chromium`` unless ``CI=true``); the server is
+``tests/_jupyterlab.py``'s, rooted at the clone.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+import _qa
+from _jupyterlab import JupyterLab
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+RUN_FIRST = "01_"  # the notebook that is run before it is saved (the others are opened and saved)
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+VIEWPORT = {"width": 1280, "height": 720}
+RUN_ALL_TIMEOUT_S = 180
+ARTIFACTS = _qa.ARTIFACTS_DIR / "lab-workflow"
+
+
+def _unavailable(reason: str):
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"the lab workflow test is mandatory under CI=true: {reason}", pytrace=False)
+    pytest.skip(f"lab workflow test skipped: {reason}")
+
+
+def git(repo: Path, *args: str, check: bool = True) -> str:
+    result = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=False)
+    if check and result.returncode != 0:
+        raise AssertionError(f"git {' '.join(args)} failed in {repo}:\n{result.stderr}")
+    return result.stdout
+
+
+# ------------------------------------------------------------------- the clone
+
+
+def changed_files(repo: Path) -> tuple[list[str], list[str]]:
+    """(files differing from HEAD or untracked and not ignored, tracked files deleted) of a work tree."""
+    changed = [p for p in git(repo, "diff", "--name-only", "-z", "HEAD").split("\0") if p]
+    untracked = [p for p in git(repo, "ls-files", "-z", "--others", "--exclude-standard").split("\0") if p]
+    present = [p for p in changed + untracked if (repo / p).is_file() and not (repo / p).is_symlink()]
+    deleted = [p for p in changed if not (repo / p).exists()]
+    return sorted(set(present)), sorted(deleted)
+
+
+def clone_working_tree(source: Path, target: Path) -> None:
+    """``git clone`` of ``source``'s HEAD, then its uncommitted changes copied over (not committed yet)."""
+    subprocess.run(["git", "clone", "--quiet", "--no-hardlinks", str(source), str(target)], check=True)
+    present, deleted = changed_files(source)
+    for name in present:
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source / name, target / name)
+    for name in deleted:
+        (target / name).unlink(missing_ok=True)
+
+
+def install_filter(clone: Path) -> None:
+    """The set-up's steps for git and Jupyter in the clone, with the venv that runs this test (no reinstall).
+
+    ``make setup`` runs both: ``git-filter`` (the clean filter, in the clone's .git/config) and
+    ``lab-config`` (the venv's Jupyter configuration with the post-save hook; rewritten only if it differs).
+    """
+    result = subprocess.run(
+        ["make", "--no-print-directory", "-C", str(clone), "git-filter", "lab-config", f"VENV={sys.prefix}"],
+        capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, f"`make git-filter lab-config` failed:\n{result.stdout}\n{result.stderr}"
+
+
+def commit_everything(clone: Path) -> None:
+    """Commit the copied working tree in the clone (through the filter, as a commit in the repository would be)."""
+    git(clone, "add", "-A")
+    if git(clone, "status", "--porcelain").strip():
+        git(clone, "-c", "user.name=lab workflow test", "-c", "user.email=test@localhost",
+            "-c", "commit.gpgsign=false", "commit", "--quiet", "--no-verify", "-m", "working tree")
+
+
+@pytest.fixture(scope="module")
+def clone(tmp_path_factory):
+    if shutil.which("git") is None or shutil.which("make") is None:
+        _unavailable("needs `git` and `make`")
+    if git(_qa.ROOT, "rev-parse", "--show-toplevel", check=False).strip() != str(_qa.ROOT):
+        _unavailable(f"{_qa.ROOT} is not a git clone")
+    if sys.prefix == sys.base_prefix:  # `make lab-config` writes into the venv's Jupyter configuration
+        _unavailable(f"runs in the project's virtual environment only (this Python: {sys.prefix})")
+    repo = tmp_path_factory.mktemp("lab-workflow") / "repo"
+    clone_working_tree(_qa.ROOT, repo)
+    install_filter(repo)
+    commit_everything(repo)
+    status = git(repo, "status", "--porcelain")
+    assert not status.strip(), f"the fresh clone is not clean before JupyterLab touched it:\n{status}"
+    return repo
+
+
+@pytest.fixture(scope="module")
+def browser():
+    chromium = shutil.which("chromium")
+    if not chromium:
+        _unavailable("no `chromium` on PATH (install Debian's chromium package: apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as err:
+        _unavailable(f"playwright is not installed ({err})")
+    manager = sync_playwright().start()
+    try:
+        launched = manager.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
+    except Exception:
+        manager.stop()
+        raise
+    try:
+        yield launched
+    finally:
+        launched.close()
+        manager.stop()
+
+
+@pytest.fixture(scope="module")
+def lab(clone, tmp_path_factory):
+    """JupyterLab rooted at the clone's top (as `make lab` is at the repository's), its own settings and runtime."""
+    workdir = tmp_path_factory.mktemp("lab-workflow-server")
+    empty = workdir / "empty"
+    empty.mkdir()
+    server = JupyterLab(empty, workdir)  # copies the empty folder; the server then serves the clone itself
+    server.root = clone
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+
+
+# ------------------------------------------------------------------- JupyterLab interactions
+
+_KERNEL_IDLE_JS = """() => {
+  const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+  const kernel = panel && panel.sessionContext && panel.sessionContext.session && panel.sessionContext.session.kernel;
+  return !!kernel && kernel.status === 'idle';
+}"""
+
+_ALL_RUN_JS = """() => {
+  const panel = window.jupyterapp.shell.currentWidget;
+  const kernel = panel.sessionContext.session && panel.sessionContext.session.kernel;
+  if (!kernel || kernel.status !== 'idle') return false;
+  for (const cell of panel.content.widgets) {
+    const m = cell.model;
+    if (m.type !== 'code' || m.sharedModel.getSource().trim() === '') continue;
+    if (m.executionCount === null || m.executionState === 'running') return false;
+  }
+  return true;
+}"""
+
+_SAVED_JS = "() => { const p = window.jupyterapp.shell.currentWidget; return !!p && !p.context.model.dirty; }"
+
+
+def _open(page, lab, relative: str) -> None:
+    page.goto(lab.notebook_url(relative))
+    page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=90_000)
+    page.wait_for_function(_KERNEL_IDLE_JS, timeout=90_000, polling=250)
+    page.wait_for_timeout(500)  # the kernel's info reply fills in language_info
+
+
+def _run_all(page) -> None:
+    page.locator(".lm-MenuBar-item", has_text=re.compile(r"^Run$")).first.click()
+    page.locator(".lm-Menu-item[data-command='runmenu:run-all']").click()
+    page.wait_for_function(_ALL_RUN_JS, timeout=RUN_ALL_TIMEOUT_S * 1000, polling=500)
+    page.wait_for_timeout(1000)
+    page.wait_for_function(_ALL_RUN_JS, timeout=RUN_ALL_TIMEOUT_S * 1000, polling=500)
+
+
+def _save(page, path: Path) -> None:
+    """Ctrl+S in the notebook, then wait until JupyterLab reports it saved and the file on disk changed."""
+    before = path.stat().st_mtime_ns
+    page.keyboard.press("Control+s")  # JupyterLab's save shortcut (the notebook has the focus after open / Run All)
+    page.wait_for_function(_SAVED_JS, timeout=30_000, polling=250)
+    deadline = time.monotonic() + 30
+    while path.stat().st_mtime_ns == before and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert path.stat().st_mtime_ns != before, f"{path.name}: Ctrl+S did not write the file"
+
+
+def _outputs(path: Path) -> tuple[int, int]:
+    """(code cells with outputs, code cells with an execution count) in a notebook file."""
+    cells = [c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+    return sum(bool(c.outputs) for c in cells), sum(c.execution_count is not None for c in cells)
+
+
+# ------------------------------------------------------------------- the test
+
+
+def test_run_save_leaves_git_clean(clone, lab, browser):
+    t0 = time.perf_counter()
+    notebooks = sorted((clone / "notebooks").glob("*.ipynb"))
+    assert notebooks, "no notebooks in the clone"
+    ran = [p for p in notebooks if p.name.startswith(RUN_FIRST)] or notebooks[:1]
+    context = browser.new_context(viewport=VIEWPORT)
+    context.set_default_timeout(60_000)
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(
+        (lab.base_url, "data:", "blob:")) else route.abort())  # no network beyond the server
+    page = context.new_page()
+    timings = []
+    try:
+        for path in ran + [p for p in notebooks if p not in ran]:
+            start = time.perf_counter()
+            relative = path.relative_to(clone).as_posix()
+            try:
+                _open(page, lab, relative)
+                if path in ran:
+                    _run_all(page)
+                _save(page, path)
+            except Exception as err:
+                ARTIFACTS.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(ARTIFACTS / f"{path.stem}-failure.png"))
+                raise AssertionError(f"{relative}: open/run/save failed ({err}); server log:\n{lab.log_tail()}") from err
+            lab.shutdown_kernels()
+            timings.append(f"{path.stem} {time.perf_counter() - start:.1f} s")
+    finally:
+        context.close()
+
+    for path in ran:
+        with_outputs, counted = _outputs(path)
+        assert with_outputs > 0 and counted > 0, (
+            f"{path.name}: no outputs on disk after Run All and Ctrl+S ({with_outputs} cells with outputs, "
+            f"{counted} with execution counts): the save did not happen, so the test proves nothing"
+        )
+
+    status = git(clone, "status", "--porcelain")
+    assert not status.strip(), (
+        f"after run + save in JupyterLab, `git status` in the clone is not clean:\n{status}\n"
+        f"stored-form diff (git diff, through the filter):\n{git(clone, 'diff', check=False)[:4000]}"
+    )
+
+    env = dict(os.environ)
+    env.pop("QA_NOTEBOOKS_DIR", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_notebooks.py",
+         "-k", "test_stored_without_outputs"],
+        cwd=clone, env=env, capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, (
+        f"the stored-form test fails in the clone after run + save:\n{result.stdout[-4000:]}\n{result.stderr[-2000:]}"
+    )
+    print(f"lab workflow: {', '.join(timings)}; git status clean; stored-form test: "
+          f"{result.stdout.strip().splitlines()[-1]}; {time.perf_counter() - t0:.1f} s")

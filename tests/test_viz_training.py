@@ -1,0 +1,210 @@
+"""Figures and explorers of Notebook 4 (gumbel_utils.viz.training), driven through their controls.
+
+Each explorer's drawn data (``explorer.state`` and the artists) are compared with the
+package's own computation; every plot_* returns artists only.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.artist import Artist  # noqa: E402
+
+from gumbel_utils.gradient_stats import bias_variance  # noqa: E402
+from gumbel_utils.objectives import OBJECTIVES, vertex_values  # noqa: E402
+from gumbel_utils.training import (anneal, relaxed_toy_minimizer, relaxed_toy_objective,  # noqa: E402
+                                   relaxed_toy_threshold, train, train_toy, training_estimator)
+from gumbel_utils.training_stats import rebar_eta_variance  # noqa: E402
+from gumbel_utils.viz import Explorer  # noqa: E402
+from gumbel_utils.viz import training as V  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def _only_artists(value) -> bool:
+    if isinstance(value, Artist):
+        return True
+    if isinstance(value, dict):
+        return all(_only_artists(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return all(_only_artists(v) for v in value)
+    return type(value).__name__ in ("ErrorbarContainer", "BarContainer")
+
+
+# ----------------------------------------------------------------------------- plot_*
+
+
+def test_plot_functions_return_artists_and_draw_the_data():
+    f = OBJECTIVES["quadratic"]
+    runs = {name: train(name, f, np.zeros(3), steps=20, n=2, tau=0.5, seed=[0, 1])
+            for name in ("score_function", "deterministic_softmax")}
+    art = V.plot_training_curves(runs)
+    assert _only_artists(art)
+    np.testing.assert_allclose(art["score_function"]["line"].get_ydata(), np.median(runs["score_function"].objective, 0))
+    assert art["score_function"]["line"].get_color() == training_estimator("score_function").color
+    assert art["optimum"].get_ydata()[0] == pytest.approx(vertex_values(f, 3).min())
+
+    toy = {"gumbel_softmax_grad": train_toy("gumbel_softmax_grad", 0.45, steps=20, tau=0.5, seed=[0, 1])}
+    art = V.plot_toy_training(toy, targets={"gumbel_softmax_grad": np.full(21, 0.3)}, p_relaxed=0.355)
+    assert _only_artists(art)
+    np.testing.assert_allclose(art["gumbel_softmax_grad"]["line"].get_ydata(), np.median(toy["gumbel_softmax_grad"].p, 0))
+
+    taus = np.geomspace(0.05, 5, 5)
+    p_star = {0.45: relaxed_toy_minimizer(0.45, taus)}
+    art = V.plot_relaxed_minimizer(taus, p_star)
+    assert _only_artists(art)
+    np.testing.assert_allclose(art[0.45]["line"].get_ydata(), p_star[0.45])
+    assert art[0.45]["threshold"].get_xdata()[0] == pytest.approx(0.1)
+
+    x = np.array([1.0, 0.5, 0.0])
+    res = {"rebar": bias_variance("rebar", x, OBJECTIVES["cubic"], taus, n_samples=2000, rng=0)}
+    art = V.plot_rebar_bias(res)
+    assert _only_artists(art)
+    r = rebar_eta_variance(x, OBJECTIVES["cubic"], taus, [0.0, 1.0], n_samples=2000, rng=0)
+    art = V.plot_rebar_variance(r, eta=1.0, baseline=0.25)
+    assert _only_artists(art)
+    np.testing.assert_allclose(art["fixed"].get_ydata(), r.variance_at(1.0))
+    np.testing.assert_allclose(art["optimal"].get_ydata(), r.variance_opt)
+
+    steps = np.arange(0, 2000)
+    sched = anneal(steps, tau0=1.0, tau_min=0.5, rate=1e-3, every=100)
+    art = V.plot_schedule(steps, {"s": sched})
+    np.testing.assert_allclose(art["s"].get_ydata(), sched)
+
+    art = V.plot_batch_tau(taus, {1: np.ones((5, 3)) * 0.1, 8: np.arange(15).reshape(5, 3) * 0.01 + 0.01},
+                           tau_star={1: 2.0})
+    assert _only_artists(art)
+    assert art[8]["best"].get_xdata()[0] == taus[0]
+    art = V.plot_logit_scale(np.arange(3), {"a": [0, 1, 2]}, {"a": [0.1, 0.5, 0.9]})
+    assert _only_artists(art)
+
+
+def test_progress_bar():
+    bar = V.ProgressBar("x", total=4)
+    bar.tick()
+    bar.tick(3)
+    assert bar.widget.value == 4 and bar.widget.bar_style == "success"
+    bar(5, 10)
+    assert (bar.widget.value, bar.widget.max) == (5, 10)
+
+
+# ----------------------------------------------------------------------------- explorers
+
+
+def _figure_fits(ex: Explorer) -> None:
+    width, _height = ex.size_px
+    assert width <= (560 if ex.layout_mode == "side" else 840)
+    assert ex.min_text_px >= 14.0
+    assert _only_artists(ex.artists)
+
+
+def test_explore_training_draws_what_train_computes():
+    ex = V.explore_training(steps=40)
+    _figure_fits(ex)
+    assert ex.live_recompute is True
+    ex.controls["tau"].value = 0.1
+    ex.controls["n"].value = 8
+    ex.controls["objective"].value = "linear"
+    f = OBJECTIVES["linear"]
+    for name in ("score_function", "gumbel_softmax_grad", "deterministic_softmax"):
+        tr = train(name, f, np.zeros(3), steps=40, lr=0.05, n=8, tau=0.1, seed=0)
+        np.testing.assert_array_equal(ex.state["objective"][name], tr.objective[0])
+        np.testing.assert_array_equal(ex.artists["lines"][name].get_ydata(), tr.objective[0])
+    assert ex.state["optimum"] == 0.0
+    assert ex.artists["optimum"].get_ydata()[0] == 0.0
+    # going back is served from the cache: same numbers
+    ex.controls["tau"].value = 0.5
+    first = ex.state["objective"]["rebar"].copy()
+    ex.controls["tau"].value = 0.1
+    ex.controls["tau"].value = 0.5
+    np.testing.assert_array_equal(ex.state["objective"]["rebar"], first)
+
+
+def test_explore_relaxed_toy_draws_the_quadrature():
+    ex = V.explore_relaxed_toy()
+    _figure_fits(ex)
+    assert ex.is_live_recompute("t") and not ex.is_live_recompute("tau")
+    for t, tau in [(0.45, 0.1), (0.45, 10 ** -0.75), (0.499, 1.0), (0.3, 10 ** 0.5)]:
+        ex.controls["t"].value = t
+        ex.controls["tau"].value = tau
+        tau_shown = ex.state["tau"]
+        assert ex.state["p_star"] == pytest.approx(relaxed_toy_minimizer(t, tau_shown), abs=1e-12)
+        p = ex.state["p"]
+        np.testing.assert_allclose(ex.artists["relaxed"].get_ydata(),
+                                   relaxed_toy_objective(np.log(p / (1 - p)), t, tau_shown), rtol=1e-12)
+        np.testing.assert_allclose(ex.artists["curve"].get_ydata(), relaxed_toy_minimizer(t, ex.state["taus"]))
+        assert ex.artists["threshold"].get_xdata()[0] == pytest.approx(relaxed_toy_threshold(t))
+        assert ex.artists["p_star"].get_xdata()[0] == pytest.approx(ex.state["p_star"])
+    # a temperature off the slider's grid (set by code) is computed exactly, not snapped
+    ex.controls["tau"].value = 0.37
+    assert ex.state["p_star"] == pytest.approx(relaxed_toy_minimizer(0.3, ex.controls["tau"].value), abs=1e-12)
+
+
+def test_explore_rebar_variance_matches_the_measurement():
+    ex = V.explore_rebar_variance(n_samples=4000)
+    _figure_fits(ex)
+    x = np.array([1.0, 0.5, 0.0])
+    for objective, tau, eta in [("cubic", 0.01, 1.0), ("cubic", 3.0, 0.5), ("linear", 0.3, 0.0)]:
+        ex.controls["objective"].value = objective
+        ex.controls["tau"].value = tau
+        ex.controls["eta"].value = eta
+        r = rebar_eta_variance(x, OBJECTIVES[objective], ex.state["result"].tau, [0.0, 1.0], n_samples=4000, rng=0)
+        i = int(np.argmin(np.abs(np.log(r.tau / ex.state["tau"]))))
+        assert ex.state["variance"] == pytest.approx(float(r.variance_at(eta)[i]), rel=1e-12)
+        assert ex.state["score_variance"] == pytest.approx(r.score_variance, rel=1e-12)
+        np.testing.assert_allclose(ex.artists["fixed"].get_ydata(), r.variance_at(eta), rtol=1e-12)
+        assert ex.artists["eta_mark"].get_xdata()[0] == eta
+    # eta = 0 is the score function: its marker sits on the score function's line
+    assert ex.state["variance"] == pytest.approx(ex.state["score_variance"], rel=1e-12)
+
+
+def test_explore_annealing_trains_with_the_schedule():
+    ex = V.explore_annealing(steps=300)
+    _figure_fits(ex)
+    ex.controls["tau_min"].value = 0.2
+    ex.controls["every"].value = 50
+    v = ex.values
+    sched = functools.partial(anneal, tau0=v["tau0"], tau_min=v["tau_min"], rate=v["rate"], every=v["every"])
+    np.testing.assert_allclose(ex.state["tau"], sched(np.arange(301)))
+    tr = train_toy("gumbel_softmax_grad", 0.45, steps=300, lr=0.05, n=16, tau=sched, seed=0)
+    np.testing.assert_array_equal(ex.state["p"], tr.p[0])
+    np.testing.assert_array_equal(ex.artists["p"].get_ydata(), tr.p[0])
+    np.testing.assert_allclose(ex.state["target"], relaxed_toy_minimizer(0.45, sched(np.arange(301))))
+
+
+@pytest.mark.parametrize("call, error", [
+    (lambda: V.explore_training(objective="cosine"), ValueError),
+    (lambda: V.explore_training(n=3), ValueError),
+    (lambda: V.explore_training(n=2.0), TypeError),
+    (lambda: V.explore_training(tau=0.0), ValueError),
+    (lambda: V.explore_training(seed=-1), ValueError),
+    (lambda: V.explore_training(seed="0"), TypeError),
+    (lambda: V.explore_training(estimators=["nope"]), ValueError),
+    (lambda: V.explore_relaxed_toy(t=0.2), ValueError),
+    (lambda: V.explore_relaxed_toy(t="0.45"), TypeError),
+    (lambda: V.explore_rebar_variance(eta=5.0), ValueError),
+    (lambda: V.explore_rebar_variance(logits=[1.0, 2.0]), ValueError),
+    (lambda: V.explore_annealing(tau_min=-1.0), ValueError),
+    (lambda: V.explore_annealing(t=0.7), ValueError),
+])
+def test_explorer_arguments_are_checked(call, error):
+    with pytest.raises(error):
+        call()
+
+
+def test_a_tau_outside_the_slider_widens_it():
+    ex = V.explore_relaxed_toy(tau=30.0)
+    assert ex.controls["tau"].max >= np.log10(30.0)
+    ex = V.explore_training(tau=0.002, steps=10)
+    assert ex.controls["tau"].min <= np.log10(0.002)
