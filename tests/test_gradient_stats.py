@@ -75,3 +75,41 @@ def test_k2_straight_through_limit_for_cubic_is_one_and_a_half():
     q = gradient_stats.k2_moments([0.5, 0.0], objectives.Cubic(), [1e-4], estimator="straight_through")
     assert q.mean[0, 0] / q.exact[0] == pytest.approx(1.5, abs=1e-3)
 
+
+
+# ------------------------------------------------------------------ drawing the Monte Carlo resolution
+
+
+def test_bias2_upper_bound_complements_resolved_bias2():
+    taus = np.geomspace(0.01, 10, 9)
+    r = gradient_stats.bias_variance("gumbel_softmax_grad", LOGITS[0], objectives.Cubic(), taus, n_samples=5000, rng=0)
+    resolved, bound = gradient_stats.resolved_bias2(r), gradient_stats.bias2_upper_bound(r)
+    assert np.all(np.isnan(resolved) != np.isnan(bound))  # exactly one of the two at each tau
+    assert np.isnan(bound[-1]) and not np.isnan(bound[0])  # resolved at tau = 10, not at tau = 0.01
+    shown = ~np.isnan(bound)
+    assert np.all(bound[shown] >= r.bias2[shown])
+    np.testing.assert_allclose(bound[shown], (np.sqrt(r.bias2) + 2 * np.sqrt(r.bias2_floor))[shown] ** 2)
+    sf = gradient_stats.bias_variance("score_function", LOGITS[0], objectives.Cubic(), taus[:3], n_samples=5000, rng=0)
+    assert np.all(np.isnan(gradient_stats.resolved_bias2(sf))) and np.all(gradient_stats.bias2_upper_bound(sf) > 0)
+
+
+def test_bias2_upper_bound_covers_the_true_bias():
+    """K = 2, where the exact bias is known (quadrature): ||b|| <= ||b_hat|| + 2 sqrt(floor) in >= 95 % of runs."""
+    x, f, tau = [0.5, 0.0], objectives.Cubic(), 0.05
+    true_bias2 = gradient_stats.k2_moments(x, f, [tau]).bias2[0]
+    covered = []
+    for seed in range(40):
+        r = gradient_stats.bias_variance("gumbel_softmax_grad", x, f, tau, n_samples=2000, rng=seed)
+        covered.append(np.sqrt(true_bias2) <= np.sqrt(r.bias2) + 2 * np.sqrt(r.bias2_floor))
+    assert np.mean(covered) >= 0.85  # P(fewer than 34 of 40) < 1e-3 when the coverage is 95 %
+
+
+@pytest.mark.parametrize("tau", [1e-4, 1e-6])
+def test_k2_quadrature_finds_the_narrow_peak_at_one_small_tau(tau):
+    """A single small tau (no larger tau in the grid to guide the adaptive steps) still integrates the peak."""
+    f = objectives.Cubic([1.0, 0.0])
+    alone = gradient_stats.k2_moments([0.5, 0.0], f, [tau])
+    in_grid = gradient_stats.k2_moments([0.5, 0.0], f, [1e-2, 1e-3, tau])
+    np.testing.assert_allclose(alone.mean[0], in_grid.mean[-1], rtol=1e-7)
+    np.testing.assert_allclose(alone.variance[0], in_grid.variance[-1], rtol=1e-6)
+    assert alone.mean[0, 0] / alone.exact[0] == pytest.approx(1.0, abs=1e-3)  # relaxed: unbiased as tau -> 0
