@@ -110,9 +110,7 @@ def gumbel_softmax(
     array([1., 0., 0.])
     """
     x = check_logits(logits)
-    t = check_tau(tau)
-    if np.ndim(t) != 0:
-        raise ValueError("tau must be a scalar")
+    t = check_tau(tau, scalar=True)
     if noise is None:
         z = np.empty(check_size(size) + x.shape, dtype=np.float64)
         fill_gumbel(z, as_generator(rng))

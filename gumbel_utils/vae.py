@@ -23,7 +23,9 @@ Jacobian-vector product :func:`~gumbel_utils._kernels.softmax_jvp`:
 
 The objective every estimator is judged on is the *discrete* negative ELBO
 (:meth:`CategoricalVAE.negative_elbo`): one-hot codes drawn from :math:`q`, whatever
-the estimator trained with.
+the estimator trained with. :func:`train` runs Adam (:mod:`gumbel_utils.adam`) with an
+optional progress bar; measurements on trained models (relaxed KL, code usage, gradient
+variance, relaxed decodes) are in :mod:`gumbel_utils.vae_stats`.
 """
 
 from __future__ import annotations
@@ -38,10 +40,11 @@ from typing import Any, Callable
 import numpy as np
 
 from ._checks import as_generator, check_choice, check_count, check_tau
-from ._kernels import fill_gumbel, sigmoid, softmax_jvp, tempered_softmax
+from ._kernels import fill_gumbel, one_blas_thread, sigmoid, softmax_jvp, tempered_softmax
 from .adam import Adam
 from .estimators import ESTIMATORS
 from .numerics import log_softmax
+from .progress import progress_callback
 from .training import anneal
 
 __all__ = [
@@ -107,20 +110,13 @@ def load_digits_binary(*, seed: int = 0, test_fraction: float = 0.2, return_labe
     return (x[tr], x[te], labels[tr].copy(), labels[te].copy()) if return_labels else (x[tr], x[te])
 
 
-@lru_cache(maxsize=1)
-def _blas_controller():
-    from threadpoolctl import ThreadpoolController  # comes with scikit-learn
-
-    return ThreadpoolController()
-
-
 def _one_blas_thread(fn: Callable) -> Callable:
     """Run ``fn`` with BLAS on one thread: for matrices this small, threads cost more than they give
     (several times slower on a shared 2-core machine). 0.02 ms per call (a cached controller)."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        with _blas_controller().limit(limits=1):
+        with one_blas_thread():
             return fn(*args, **kwargs)
 
     return wrapper
@@ -307,9 +303,7 @@ class CategoricalVAE:
     def _checked(self, x, estimator, tau, noise, rng, groups):
         x = _check_images(x)
         name = _check_estimator(estimator)
-        t = check_tau(tau)
-        if np.ndim(t):
-            raise ValueError("tau must be a scalar")
+        t = check_tau(tau, scalar=True)
         groups = check_count(groups, "baseline_groups")
         if len(x) % groups:
             raise ValueError(f"x must hold a multiple of baseline_groups = {groups} images, got {len(x)}")
@@ -466,32 +460,6 @@ class History:
     model: CategoricalVAE | None = field(default=None, repr=False)
 
 
-def _progress_callback(progress: Any, total: int, description: str) -> Callable[[int, int], Any] | None:
-    """``progress(done, total)``: False/None (none), True (a new ipywidgets bar), an IntProgress, or a callable."""
-    if progress is False or progress is None:
-        return None
-    if callable(progress) and not hasattr(progress, "value"):
-        return progress
-    import ipywidgets as widgets
-
-    bar = progress
-    if isinstance(bar, widgets.IntProgress):
-        bar.description, bar.bar_style = description, ""
-    else:
-        from IPython.display import display
-
-        bar = widgets.IntProgress(value=0, min=0, max=total, description=description,
-                                  style={"description_width": "initial"}, layout=widgets.Layout(width="600px"))
-        display(bar)
-
-    def report(done: int, total_: int) -> None:
-        bar.max, bar.value = total_, done
-        if done == total_:
-            bar.bar_style = "success"
-
-    return report
-
-
 @_one_blas_thread
 def train(
     model: CategoricalVAE,
@@ -536,8 +504,9 @@ def train(
     rng : None, int or Generator
         Data order and noise.
     progress : bool, ipywidgets.IntProgress or callable
-        True: show a new progress bar; an ``IntProgress``: reuse it; a callable:
-        ``progress(epochs_done, epochs)`` (as in :func:`gumbel_utils.training.train`).
+        True: show a new progress bar; an ``IntProgress``: reuse it; a callable (e.g. a
+        :class:`~gumbel_utils.progress.ProgressBar`): ``progress(epochs_done, epochs)``
+        (as in :func:`gumbel_utils.training.train`; see :func:`gumbel_utils.progress.progress_callback`).
 
     BLAS runs on one thread: several times faster for matrices this small.
     """
@@ -557,7 +526,7 @@ def train(
     g = np.empty((batch_size, model.latents, model.categories))
     hist = {k: np.full(epochs, np.nan) for k in ("train_loss", "test_nelbo", "tau", "test_relaxed")}
     label = ESTIMATORS[name].label if name in ESTIMATORS else name
-    report = _progress_callback(progress, epochs, f"{label}, τ = {'annealed' if schedule else f'{tau:g}'}")
+    report = progress_callback(progress, epochs, f"{label}, τ = {'annealed' if schedule else f'{tau:g}'}")
     start, step = time.perf_counter(), 0
     for epoch in range(epochs):
         order = gen.permutation(n)
