@@ -156,13 +156,18 @@ def row_max(x2: np.ndarray, name: str = "logits") -> np.ndarray:
     return top
 
 
-def check_tau(tau: ArrayLike, name: str = "tau") -> float | np.ndarray:
+def check_tau(tau: ArrayLike, name: str = "tau", *, scalar: bool = False) -> float | np.ndarray:
     """Return a temperature (scalar or array) that is finite and > 0.
 
     TypeError unless ``tau`` is a real number (or an array of them); ValueError
-    if it is empty, NaN, infinite or <= 0.
+    if it is empty, NaN, infinite or <= 0, or (with ``scalar=True``) not one temperature.
+
+    >>> check_tau([0.5, 1.0]), check_tau(np.float32(0.5), scalar=True)
+    (array([0.5, 1. ]), 0.5)
     """
     arr = as_real_array(tau, name)
+    if scalar and arr.ndim != 0:
+        raise ValueError(f"{name} must be one temperature, got shape {arr.shape}")
     if arr.size == 0:
         raise ValueError(f"{name} must not be empty")
     if not np.isfinite(arr).all():

@@ -39,6 +39,7 @@ import numpy as np
 from .selfcheck import (EXERCISES, CheckResult, WrongAnswer, as_array, as_number, as_pair, as_samples, describe,
                         exercise, require_law)
 
+
 def _percent(x: float) -> str:
     return f"{100 * x:.1f} %"
 
@@ -457,6 +458,64 @@ def exercise_5_3(answer: Any) -> str:
                           "temperatures (and estimator='gumbel_softmax_grad')?")
     return "the temperature leaves straight-through's loss unchanged and changes Gumbel-Softmax's."
 
+
+
+# --------------------------------------------------------------------------- notebook 6
+
+_TAU_6_1 = 0.5  # Exercise 6.1: the fixed temperature
+_TAUS_6_2 = (1.0, 0.3)  # Exercise 6.2: the training temperatures of notebook 6's two VAEs
+
+
+@exercise("6.1", "one number: the largest target t for which a fixed tau = 0.5 trains the toy to its true optimum")
+def exercise_6_1(answer: Any) -> str:
+    """Exercise 6.1: the targets t for which a fixed tau = 0.5 reaches the true optimum p = 0."""
+    from scipy.optimize import brentq
+
+    from .training import relaxed_toy_minimizer, relaxed_toy_threshold
+
+    t = as_number(answer, "target t")
+    if not 0 < t < 0.5:
+        raise WrongAnswer(f"the toy's target t lies between 0 and 1/2 (the true optimum is p = 0), got {t:.3g}.")
+    boundary = brentq(lambda s: relaxed_toy_threshold(s) - _TAU_6_1, 1e-9, 0.5 - 1e-9, xtol=1e-12)
+    if t > boundary + 0.005:
+        p_star = relaxed_toy_minimizer(t, _TAU_6_1)
+        raise WrongAnswer(f"at your t the relaxed minimiser at tau = 0.5 is p* = {p_star:.3g} > 0: your t is too "
+                          "large.")
+    if t < boundary - 0.005:
+        raise WrongAnswer("a fixed tau = 0.5 still reaches p = 0 a little above your t: your t is too small.")
+    return "below your t a fixed tau = 0.5 reaches the true p = 0, above it it stops at an interior p*."
+
+
+@exercise("6.2", "a dict {1.0: (discrete -ELBO, relaxed loss), 0.3: (discrete -ELBO, relaxed loss)} measured on the "
+                 "test set for the VAEs trained at tau = 1 and tau = 0.3")
+def exercise_6_2(answer: Any) -> str:
+    """Exercise 6.2: the discrete -ELBO and the relaxed loss of the VAEs trained at tau = 1 and tau = 0.3."""
+    if not isinstance(answer, dict) or len(answer) != 2:
+        raise WrongAnswer(f"expected a dict with two entries, one per training tau (1.0 and 0.3), got "
+                          f"{describe(answer)}.")
+    values = {}
+    for tau in _TAUS_6_2:
+        key = next((k for k in answer if isinstance(k, (int, float)) and abs(k - tau) < 1e-9), None)
+        if key is None:
+            raise WrongAnswer(f"no entry for tau = {tau:g}: the keys should be the training temperatures 1.0 and 0.3.")
+        discrete, relaxed = as_pair(answer[key], f"discrete -ELBO, relaxed loss at tau = {tau:g}")
+        values[tau] = (as_number(discrete, f"discrete -ELBO at tau = {tau:g}"),
+                       as_number(relaxed, f"relaxed loss at tau = {tau:g}"))
+        if min(values[tau]) <= 0:
+            raise WrongAnswer(f"losses in nats are positive; your values at tau = {tau:g} are not.")
+    gaps = {tau: discrete - relaxed for tau, (discrete, relaxed) in values.items()}
+    if gaps[1.0] <= 0:
+        raise WrongAnswer("at tau = 1 your relaxed loss is not below your discrete -ELBO: are the two swapped? The "
+                          "relaxed loss decodes the soft codes at the training tau, the discrete one the one-hot "
+                          "codes.")
+    if gaps[1.0] <= gaps[0.3]:
+        raise WrongAnswer("your relaxation gap (discrete minus relaxed) is not larger at tau = 1 than at tau = 0.3: "
+                          "evaluate the relaxed loss at each model's own training tau, with the same noise.")
+    if values[0.3][0] >= values[1.0][0]:
+        raise WrongAnswer("by your numbers the model trained at tau = 1 has the better discrete -ELBO: measure both "
+                          "on the held-out test set with the same number of codes per image.")
+    return ("the discrete -ELBO, not the relaxed training loss, ranks the two models, and the gap grows with the "
+            "training tau.")
 
 #: Every exercise check registered above (adding one needs no edit here).
 __all__ = ["CheckResult", "EXERCISES", *(name for name in list(globals()) if name.startswith("exercise_"))]

@@ -23,13 +23,13 @@ needs only the values at the K vertices (:func:`vertex_values`):
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from ._checks import check_choice, check_logits_1d, check_objective, check_tau
-from ._kernels import tempered_softmax
+from ._kernels import softmax_jvp, tempered_softmax
 
 __all__ = [
     "Objective",
@@ -42,6 +42,10 @@ __all__ = [
     "expected_value",
     "exact_gradient",
     "argmax_objective_curves",
+    "argmax_objective_slopes",
+    "RelaxedCurve",
+    "relaxed_objective_curve",
+    "wrong_sign_ranges",
 ]
 
 
@@ -335,3 +339,187 @@ def argmax_objective_curves(
     soft = f.value(tempered_softmax(pert, t))
     mean = tempered_softmax(x) @ vertex_values(f, kk)
     return hard, soft, mean
+
+
+def _moving_logit(x0: np.ndarray, grid: np.ndarray, k: int) -> np.ndarray:
+    """Rows of logits equal to ``x0`` except ``x[:, k] = grid``: shape (G, K)."""
+    x = np.broadcast_to(x0, (grid.size, x0.shape[0])).copy()
+    x[:, k] = grid
+    return x
+
+
+def _curve_args(logits: ArrayLike, f: Any, noise: ArrayLike, grid: ArrayLike, k: int,
+                tau: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    x0 = check_logits_1d(logits)
+    check_objective(f)
+    t = check_tau(tau, scalar=True)
+    g = np.asarray(noise, dtype=np.float64)
+    kk = x0.shape[0]
+    if g.ndim != 2 or g.shape[1] != kk or g.shape[0] < 1:
+        raise ValueError(f"noise must have shape (R, {kk}) with R >= 1, got {g.shape}")
+    if not 0 <= k < kk:
+        raise ValueError(f"k must lie in [0, {kk}), got {k}")
+    grid = np.asarray(grid, dtype=np.float64).reshape(-1)
+    return x0, g, grid, float(t)
+
+
+def _exact_slope(x: np.ndarray, f: Any, k: int) -> np.ndarray:
+    """d E f(z) / d x_k for each row of logits ``x`` (G, K): p_k (f_k - p . f_vec)."""
+    p = tempered_softmax(x)
+    fv = vertex_values(f, x.shape[1])
+    return p[:, k] * (fv[k] - p @ fv)
+
+
+def argmax_objective_slopes(
+    logits: ArrayLike, f: Any, noise: ArrayLike, grid: ArrayLike, *, k: int = 0, tau: float = 0.3
+) -> tuple[np.ndarray, np.ndarray]:
+    r"""The slopes of the curves of :func:`argmax_objective_curves` in the moving logit :math:`x_k`.
+
+    For each fixed noise ``g`` (a row of ``noise``), the slope of the relaxed curve
+    :math:`\partial_{x_k} f(\operatorname{softmax}((x + g)/\tau)) = [J_y^\top \nabla f(y)]_k`
+    is exactly the relaxed (Gumbel-Softmax) single-sample estimate :math:`\hat g_k` for that
+    noise; the exact slope is :math:`\partial_{x_k} \mathbb{E} f(z) = p_k (f(e_k) - p^\top f_{\mathrm{vec}})`.
+    Both analytic (no finite differences).
+
+    Parameters
+    ----------
+    logits, f, noise, grid, k, tau
+        As in :func:`argmax_objective_curves` (``tau``: one temperature).
+
+    Returns
+    -------
+    relaxed : ndarray, shape (R, G)
+        The slope of each dashed curve at each grid point.
+    exact : ndarray, shape (G,)
+        The slope of :math:`\mathbb{E} f(z)`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> relaxed, exact = argmax_objective_slopes([0.0, 0.0], Linear([1.0, 0.0]), np.zeros((1, 2)),
+    ...                                          np.array([0.0]), tau=1.0)
+    >>> relaxed, exact                     # sigmoid'(0) = 1/4 for both: one noise g = 0
+    (array([[0.25]]), array([0.25]))
+    """
+    x0, g, grid, t = _curve_args(logits, f, noise, grid, k, tau)
+    x = _moving_logit(x0, grid, k)
+    y = tempered_softmax(x[None] + g[:, None, :], t)  # (R, G, K)
+    relaxed = softmax_jvp(y, f.grad(y), t)[..., k]
+    return relaxed, _exact_slope(x, f, k)
+
+
+class RelaxedCurve(NamedTuple):
+    r"""The relaxed objective averaged over many noises, and its slope, along a grid (see :func:`relaxed_objective_curve`)."""
+
+    grid: np.ndarray  #: values of the moving logit, (G,)
+    value: np.ndarray  #: Monte Carlo :math:`\mathbb{E}_g f(\operatorname{softmax}((x+g)/\tau))`, (G,)
+    value_se: np.ndarray  #: its standard error, (G,)
+    slope: np.ndarray  #: Monte Carlo mean of the relaxed estimate :math:`\hat g_k`: the slope of ``value``, (G,)
+    slope_se: np.ndarray  #: its standard error, (G,)
+    exact_value: np.ndarray  #: :math:`\mathbb{E} f(z)`, (G,)
+    exact_slope: np.ndarray  #: :math:`\partial_{x_k} \mathbb{E} f(z)`, (G,)
+    tau: float
+    n_noise: int  #: number of noise draws averaged
+
+
+def relaxed_objective_curve(
+    logits: ArrayLike, f: Any, noise: ArrayLike, grid: ArrayLike, *, k: int = 0, tau: float = 0.3
+) -> RelaxedCurve:
+    r"""The average of the relaxed curves over ``noise`` (R draws), and its slope: the relaxed estimator's mean.
+
+    The relaxed (Gumbel-Softmax) estimator is the exact gradient of the *relaxed*
+    objective :math:`\mathbb{E}_g f(\operatorname{softmax}((x+g)/\tau))`, not of
+    :math:`\mathbb{E} f(z)`: its bias is the difference of the two slopes. This averages,
+    with the same R noises at every grid point (common random numbers: a smooth curve),
+    the relaxed curve and its analytic slope (:func:`argmax_objective_slopes`), with
+    standard errors over the noises. The grid is processed in chunks, so R may be large.
+
+    Parameters
+    ----------
+    logits, f, grid, k, tau
+        As in :func:`argmax_objective_curves` (``tau``: one temperature).
+    noise : array_like, shape (R, K)
+        R >= 2 standard Gumbel draws (the caller draws them, e.g. ``sample_gumbel((R, K), rng=...)``).
+
+    Returns
+    -------
+    RelaxedCurve
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gumbel_utils import sample_gumbel
+    >>> c = relaxed_objective_curve([0.0, 0.0], Linear([1.0, 0.0]), sample_gumbel((20_000, 2), rng=0),
+    ...                             [0.0], tau=0.05)
+    >>> bool(abs(c.slope[0] - c.exact_slope[0]) < 5 * c.slope_se[0])    # small tau, linear f: no bias
+    True
+    """
+    x0, g, grid, t = _curve_args(logits, f, noise, grid, k, tau)
+    if g.shape[0] < 2:
+        raise ValueError("noise needs at least 2 rows for a standard error")
+    x = _moving_logit(x0, grid, k)
+    r = g.shape[0]
+    chunk = max(1, 2_000_000 // (r * x0.shape[0]))
+    moments = np.empty((4, grid.size))
+    for a in range(0, grid.size, chunk):
+        y = tempered_softmax(x[None, a:a + chunk] + g[:, None, :], t)  # (R, C, K)
+        v = f.value(y)
+        s = softmax_jvp(y, f.grad(y), t)[..., k]
+        moments[:, a:a + chunk] = (v.mean(0), v.std(0, ddof=1), s.mean(0), s.std(0, ddof=1))
+    root = np.sqrt(r)
+    exact_value = tempered_softmax(x) @ vertex_values(f, x0.shape[0])
+    return RelaxedCurve(grid, moments[0], moments[1] / root, moments[2], moments[3] / root, exact_value,
+                        _exact_slope(x, f, k), t, r)
+
+
+def wrong_sign_ranges(
+    grid: ArrayLike, slope: ArrayLike, reference: ArrayLike, *, se: ArrayLike | None = None, z: float = 5.0
+) -> list[tuple[float, float]]:
+    r"""The ranges of ``grid`` where ``slope`` has the opposite sign to ``reference``.
+
+    A grid point counts when ``slope * reference < 0`` and, if ``se`` (a standard error
+    of ``slope``) is given, when also :math:`|\text{slope}| > z\,\text{se}` (the wrong sign
+    is resolved, not Monte Carlo noise). Neighbouring points that count form one range.
+
+    Parameters
+    ----------
+    grid : array_like, shape (G,)
+        Increasing grid values.
+    slope, reference : array_like, shape (R, G) or (G,)
+        The slope tested and the slope with the right sign (broadcast against each other).
+    se : array_like, optional
+        Standard error of ``slope``.
+    z : float, optional
+        How many standard errors make a sign resolved.
+
+    Returns
+    -------
+    list of (float, float), or a list of such lists when ``slope`` has several rows
+        ``(first, last)`` grid values of each range; ``[]`` when the sign is right everywhere.
+
+    Examples
+    --------
+    >>> wrong_sign_ranges([0, 1, 2, 3, 4], [-1, -1, 1, -1, 1], [1, 1, 1, 1, 1])
+    [(0.0, 1.0), (3.0, 3.0)]
+    >>> wrong_sign_ranges([0, 1, 2], [-1.0, -0.1, 1.0], [1, 1, 1], se=[0.1, 0.1, 0.1])
+    [(0.0, 0.0)]
+    """
+    g = np.asarray(grid, dtype=np.float64).reshape(-1)
+    s = np.asarray(slope, dtype=np.float64)
+    ref = np.asarray(reference, dtype=np.float64)
+    if s.shape[-1] != g.size or ref.shape[-1] != g.size:
+        raise ValueError(f"slope and reference must have {g.size} values on their last axis (one per grid point)")
+    if g.size > 1 and np.any(np.diff(g) <= 0):
+        raise ValueError("grid must be increasing")
+    wrong = s * ref < 0
+    if se is not None:
+        wrong &= np.abs(s) > z * np.asarray(se, dtype=np.float64)
+    wrong = np.broadcast_to(wrong, np.broadcast_shapes(s.shape, ref.shape))
+
+    def runs(row: np.ndarray) -> list[tuple[float, float]]:
+        edges = np.flatnonzero(np.diff(np.concatenate([[0], row.astype(np.int8), [0]])))
+        return [(float(g[a]), float(g[b - 1])) for a, b in zip(edges[::2], edges[1::2])]
+
+    if wrong.ndim == 1:
+        return runs(wrong)
+    return [runs(row) for row in wrong.reshape(-1, g.size)]

@@ -36,6 +36,7 @@ __all__ = [
     "interior_mode",
     "interior_mode_threshold",
     "is_convex_on_grid",
+    "edge_exponent",
 ]
 
 
@@ -213,7 +214,7 @@ def log_density_image(grid: SimplexGrid, logits: ArrayLike, tau: float) -> np.nd
 def log_convexity_threshold(num_categories: int) -> float:
     r"""The temperature :math:`1/(K-1)` at or below which the Concrete density is log-convex.
 
-    Maddison et al. (2017), Proposition 1(c). It is also the temperature at
+    Maddison et al. (2017), Proposition 1(d) ("convex eventually"). It is also the temperature at
     which the density on the faces of the simplex switches from :math:`+\infty`
     (near a face :math:`p \propto y_j^{(K-1)\tau - 1}`) to 0.
 
@@ -426,3 +427,58 @@ def is_convex_on_grid(values: ArrayLike, *, rtol: float = 1e-9) -> tuple[bool, f
         raise ValueError(f"values must be a 1-D array of at least 3 finite numbers, got shape {v.shape}")
     second = float(np.diff(v, 2).min())
     return bool(second >= -rtol * max(1.0, float(np.abs(v).max()))), second
+
+
+def edge_exponent(logits: ArrayLike, tau: float, eps: ArrayLike, *, ratio: float = 1e-2,
+                  edge: int = -1) -> np.ndarray:
+    r"""The exponent :math:`a` of :math:`p(y) \propto \epsilon^{a}` near the middle of an edge, measured at distance ``eps``.
+
+    On the segment :math:`y(\epsilon)` with :math:`y_j = \epsilon` (``j = edge``) and the other
+    coordinates equal to :math:`(1 - \epsilon)/(K - 1)`, the secant slope of
+    :math:`\log p` against :math:`\log\epsilon` between :math:`\epsilon` and
+    :math:`\epsilon\cdot` ``ratio``, computed with :func:`~gumbel_utils.concrete_log_prob`.
+    As :math:`\epsilon \to 0` it tends to :math:`(K-1)\tau - 1`; at a finite distance the
+    sum in the density's denominator adds a correction of order :math:`\epsilon^{\tau}`
+    (:math:`\log p = c + ((K-1)\tau - 1)\log\epsilon - K\log(1 + C\epsilon^{\tau}) + O(\epsilon)`),
+    which shrinks slowly when :math:`\tau` is small.
+
+    Parameters
+    ----------
+    logits : array_like, shape (K,)
+        Finite logits.
+    tau : float
+        The temperature.
+    eps : array_like
+        Distances from the edge, in (0, 1/K).
+    ratio : float, optional
+        The secant runs from ``eps`` to ``eps * ratio`` (in (0, 1)).
+    edge : int, optional
+        The coordinate that goes to 0.
+
+    Returns
+    -------
+    ndarray, shape of ``eps``
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> edge_exponent(np.zeros(3), 0.3, [1e-4, 1e-40]).round(4)      # (K - 1) tau - 1 = -0.4
+    array([-0.4691, -0.4   ])
+    """
+    x = check_logits(logits, ndim=(1,), allow_neg_inf=False)
+    t = check_tau(tau, scalar=True)
+    k = x.size
+    if not -k <= edge < k:
+        raise ValueError(f"edge must index one of the {k} coordinates, got {edge}")
+    if not 0.0 < float(ratio) < 1.0:
+        raise ValueError(f"ratio must lie in (0, 1), got {ratio!r}")
+    e = np.asarray(eps, dtype=np.float64)
+    if not np.all((e > 0) & (e < 1.0 / k)) or np.any(e * ratio < np.finfo(np.float64).tiny):
+        raise ValueError(f"eps must lie in (0, 1/K) with eps * ratio a normal float, got {eps!r}")
+
+    def log_p(d: np.ndarray) -> np.ndarray:
+        y = np.repeat(((1.0 - d) / (k - 1))[..., None], k, axis=-1)
+        y[..., edge] = d
+        return concrete_log_prob(y, x, t)
+
+    return (log_p(e * ratio) - log_p(e)) / math.log(ratio)

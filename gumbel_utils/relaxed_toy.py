@@ -23,6 +23,7 @@ relative error ~1e-14).
 its infimum :math:`t^2` from above and the minimiser runs away to :math:`p = 0`, the true answer;
 if :math:`\tau > 1 - 2t` it dips below :math:`t^2` at a finite :math:`\theta^*`: the relaxed optimiser
 stops at a wrong :math:`p^* > 0` (:func:`relaxed_toy_threshold`, :func:`relaxed_toy_minimizer`).
+:func:`relaxed_toy_curves` gives the curves Notebook 4's explorer draws, for many :math:`\tau` at once.
 """
 
 from __future__ import annotations
@@ -32,8 +33,8 @@ import functools
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._checks import as_real_array, check_tau
-from ._kernels import sigmoid
+from ._checks import as_real_array, check_tau, check_tau_grid
+from ._kernels import logistic_from_uniform, sigmoid
 
 __all__ = [
     "check_t",
@@ -43,6 +44,7 @@ __all__ = [
     "relaxed_toy_minimizer",
     "relaxed_toy_argmin",
     "relaxed_toy_threshold",
+    "relaxed_toy_curves",
 ]
 
 #: Trapezoid nodes in v (L = -theta + tau sinh v), on [-V, V] with V = asinh((|theta| + 50) / tau).
@@ -53,7 +55,24 @@ _RUNAWAY_RTOL = 1e-9
 
 
 def check_t(t: ArrayLike, name: str = "t") -> float:
-    """The toy's target: a real scalar in [0, 1] (TypeError for a non-number, ValueError otherwise)."""
+    """The toy's target, checked: a real scalar in [0, 1] (TypeError for a non-number, ValueError otherwise).
+
+    Parameters
+    ----------
+    t : float
+        The target of :math:`f(b) = (b - t)^2`; NaN, an array or a value outside [0, 1] is a ValueError.
+    name : str, default "t"
+        The argument's name in the error messages.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> check_t(0.45)
+    0.45
+    """
     arr = as_real_array(t, name)
     if arr.ndim != 0:
         raise ValueError(f"{name} must be a scalar, got shape {arr.shape}")
@@ -71,8 +90,21 @@ def _check_theta(theta: ArrayLike) -> np.ndarray:
 
 
 def toy_objective_exact(theta: ArrayLike, t: float) -> np.ndarray | float:
-    r"""The true objective :math:`\mathbb{E}[(b - t)^2] = t^2 + \sigma(\theta)(1 - 2t)`.
+    r"""The true objective :math:`\mathbb{E}[(b - t)^2] = t^2 + \sigma(\theta)(1 - 2t)`, :math:`b \sim \mathrm{Bernoulli}(\sigma(\theta))`.
 
+    Parameters
+    ----------
+    theta : float or array_like
+        Finite logit(s) :math:`\theta` of :math:`P(b = 1) = \sigma(\theta)`, any shape.
+    t : float in [0, 1]
+        The target of :math:`f(b) = (b - t)^2`.
+
+    Returns
+    -------
+    float for a scalar ``theta``, else an array of its shape.
+
+    Examples
+    --------
     >>> toy_objective_exact(0.0, 0.45)
     0.2525
     """
@@ -116,9 +148,15 @@ def relaxed_toy_objective(theta: ArrayLike, t: float, tau: ArrayLike) -> np.ndar
     Parameters
     ----------
     theta : float or array
-        Logit(s) of :math:`P(b = 1)`.
+        Finite logit(s) of :math:`P(b = 1)`.
     t : float in [0, 1]
-    tau : float or array > 0 (broadcasts against ``theta``)
+        The target of :math:`f(b) = (b - t)^2`.
+    tau : float or array > 0
+        Temperature(s); broadcasts against ``theta``.
+
+    Returns
+    -------
+    float when ``theta`` and ``tau`` are scalars, else an array of their broadcast shape.
 
     Examples
     --------
@@ -134,6 +172,14 @@ def relaxed_toy_objective(theta: ArrayLike, t: float, tau: ArrayLike) -> np.ndar
 def relaxed_toy_gradient(theta: ArrayLike, t: float, tau: ArrayLike) -> np.ndarray | float:
     r""":math:`dR_\tau/d\theta = \mathbb{E}[2(y - t)\,y(1 - y)]/\tau`: the mean of the relaxed estimator on the toy.
 
+    Parameters
+    ----------
+    theta, t, tau : float or array, float in [0, 1], float or array > 0
+        As in :func:`relaxed_toy_objective`: the logit(s), the target and the temperature(s), which
+        broadcast against each other; the same quadrature, and the same return shape.
+
+    Examples
+    --------
     >>> g = relaxed_toy_gradient(0.0, 0.5, 2.0)     # symmetric: theta = 0 is stationary for t = 1/2
     >>> abs(g) < 1e-15
     True
@@ -205,8 +251,24 @@ def _argmin(t: float, tau: float | np.ndarray) -> float | np.ndarray:
 def relaxed_toy_argmin(t: float, tau: ArrayLike) -> float | np.ndarray:
     r"""The global minimiser :math:`\theta^*` of :math:`R_\tau` (``-inf``/``+inf`` when it runs away).
 
-    ``tau`` may be an array (all temperatures at once).
+    How it is found, and its accuracy: :func:`relaxed_toy_minimizer`, which returns
+    :math:`\sigma(\theta^*)`.
 
+    Parameters
+    ----------
+    t : float in [0, 1]
+        The target of :math:`f(b) = (b - t)^2`.
+    tau : float > 0, or an array of them
+        As in :func:`relaxed_toy_minimizer` (an array: all temperatures at once).
+
+    Returns
+    -------
+    float, or an array of the shape of ``tau``
+        :math:`\theta^*`; ``-inf`` (``+inf`` for :math:`t > 1/2`) where the minimiser runs away to
+        :math:`p = 0` (1).
+
+    Examples
+    --------
     >>> round(relaxed_toy_argmin(0.45, 1.0), 4)
     -0.5024
     """
@@ -228,7 +290,9 @@ def relaxed_toy_minimizer(t: float, tau: ArrayLike) -> float | np.ndarray:
     Parameters
     ----------
     t : float in [0, 1]
-    tau : float > 0, or an array of them (all at once, one vectorised quadrature)
+        The target of :math:`f(b) = (b - t)^2`.
+    tau : float > 0, or an array of them
+        Temperature(s): an array is done all at once (one vectorised quadrature per distinct value).
 
     Returns
     -------
@@ -243,3 +307,45 @@ def relaxed_toy_minimizer(t: float, tau: ArrayLike) -> float | np.ndarray:
     """
     p = sigmoid(relaxed_toy_argmin(t, tau))
     return float(p) if np.ndim(p) == 0 else p
+
+
+def relaxed_toy_curves(t: float, taus: ArrayLike, p: ArrayLike) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    r"""The relaxed toy on a grid of :math:`p = \sigma(\theta)`, for several temperatures at once.
+
+    What Notebook 4's relaxed-toy explorer draws: the minimiser :math:`p^*(\tau)`
+    (:func:`relaxed_toy_minimizer`), the relaxed objective :math:`R_\tau` at
+    :math:`\theta = \operatorname{logit} p` (:func:`relaxed_toy_objective`) and the true objective
+    :math:`t^2 + p\,(1 - 2t)` (:func:`toy_objective_exact`).
+
+    Parameters
+    ----------
+    t : float in [0, 1]
+        The target of :math:`f(b) = (b - t)^2`.
+    taus : float or array_like, shape (T,)
+        Temperatures > 0.
+    p : array_like, shape (P,)
+        Probabilities :math:`P(b = 1)`, strictly between 0 and 1.
+
+    Returns
+    -------
+    p_star : ndarray, shape (T,)
+        The relaxed minimiser at each temperature.
+    relaxed : ndarray, shape (T, P)
+        :math:`R_\tau` at each temperature and each ``p``.
+    true : ndarray, shape (P,)
+        The true objective at each ``p``.
+
+    Examples
+    --------
+    >>> p_star, relaxed, true = relaxed_toy_curves(0.45, [0.05, 1.0], [0.25, 0.5])
+    >>> p_star.round(3), relaxed.shape, true
+    (array([0.   , 0.377]), (2, 2), array([0.2275, 0.2525]))
+    """
+    t = check_t(t)
+    tt, _ = check_tau_grid(taus, "taus")
+    pp = as_real_array(p, "p")
+    if pp.ndim != 1 or pp.size == 0 or not ((pp > 0.0) & (pp < 1.0)).all():
+        raise ValueError("p must be a non-empty 1-D array of probabilities strictly between 0 and 1")
+    theta = logistic_from_uniform(pp)  # logit p: the logistic quantile (pp is never clipped: 0 < pp < 1)
+    p_star = np.asarray(relaxed_toy_minimizer(t, tt), dtype=np.float64)
+    return p_star, np.asarray(relaxed_toy_objective(theta[None, :], t, tt[:, None])), toy_objective_exact(theta, t)

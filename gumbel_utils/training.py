@@ -24,7 +24,6 @@ The statistics of the estimators themselves (bias, variance) are in
 
 from __future__ import annotations
 
-import contextlib
 import time
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -32,8 +31,9 @@ from typing import Any, Callable
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._checks import as_real_array, check_choice, check_count, check_estimator_args, check_objective, check_tau
-from ._kernels import sigmoid, softmax_jvp, tempered_softmax
+from ._checks import (as_real_array, check_choice, check_count, check_estimator_args, check_logits, check_objective,
+                      check_tau)
+from ._kernels import one_blas_thread, sigmoid, softmax_jvp, tempered_softmax
 from .adam import Adam
 from .registry import ESTIMATORS, EstimatorSpec, get_estimator
 from .objectives import Objective, vertex_values
@@ -110,9 +110,13 @@ def anneal(step: ArrayLike, *, tau0: float = 1.0, tau_min: float = 0.5, rate: fl
     Parameters
     ----------
     step : int or array of ints >= 0
-    tau0, tau_min : float > 0
-    rate : float >= 0
-    every : int >= 1
+        The training step(s), from 0.
+    tau0, tau_min : float > 0, default 1.0 and 0.5
+        The starting temperature and the floor the schedule never goes below.
+    rate : float >= 0, default 1e-4
+        The decay rate :math:`r` per step.
+    every : int >= 1, default 500
+        :math:`N`: the temperature changes only every ``every`` steps.
 
     Returns
     -------
@@ -126,9 +130,7 @@ def anneal(step: ArrayLike, *, tau0: float = 1.0, tau_min: float = 0.5, rate: fl
     s = as_real_array(step, "step")
     if not np.isfinite(s).all() or (s < 0).any() or (s != np.floor(s)).any():
         raise ValueError(f"step must hold integers >= 0, got {step!r}")
-    tau0, tau_min = check_tau(tau0, "tau0"), check_tau(tau_min, "tau_min")
-    if np.ndim(tau0) or np.ndim(tau_min):
-        raise ValueError("tau0 and tau_min must be scalars")
+    tau0, tau_min = check_tau(tau0, "tau0", scalar=True), check_tau(tau_min, "tau_min", scalar=True)
     r = as_real_array(rate, "rate")
     if r.ndim or not np.isfinite(r) or r < 0:
         raise ValueError(f"rate must be a finite number >= 0, got {rate!r}")
@@ -147,8 +149,27 @@ def deterministic_softmax(logits: ArrayLike, f: Any, n: int, *, tau: ArrayLike |
     No noise at all: the same gradient :math:`J^\top \nabla f(y)`, :math:`y = \operatorname{softmax}(\theta/\tau)`,
     repeated ``n`` times (same call shape as the registered estimators). It descends
     :math:`f(\operatorname{softmax}(\theta/\tau))`, whose minimiser can be far from that of
-    :math:`\mathbb{E} f(z)` (for a quadratic f it is an interior point, not a vertex). ``rng`` is unused.
+    :math:`\mathbb{E} f(z)` (for a quadratic f it is an interior point, not a vertex).
 
+    Parameters
+    ----------
+    logits : array_like, shape (K,)
+        The logits :math:`\theta`.
+    f : objective
+        Anything with ``value(z)`` and ``grad(z)``; ``grad`` is used at :math:`y`.
+    n : int
+        How many (identical) rows to return, as the estimators return ``n`` samples.
+    tau : float or 1-D array of T temperatures, optional
+        Default 1.0; with T temperatures the result gets a leading axis of length T.
+    rng : ignored
+        Accepted for the estimators' call signature; nothing is random.
+
+    Returns
+    -------
+    ndarray, shape (n, K), or (T, n, K) for T temperatures
+
+    Examples
+    --------
     >>> from gumbel_utils.objectives import Linear
     >>> deterministic_softmax([0.0, 0.0], Linear([1.0, 0.0]), 2)
     array([[ 0.25, -0.25],
@@ -185,29 +206,67 @@ def training_estimator_names() -> list[str]:
 def exact_objective(theta: ArrayLike, f: Any) -> np.ndarray:
     r""":math:`\mathbb{E}_{z \sim \mathrm{Cat}(\mathrm{softmax}\,\theta)} f(z)` for logits of shape (..., K), by enumeration.
 
+    :math:`\mathrm{softmax}(\theta)^\top f_{\mathrm{vec}}` with :math:`f_{\mathrm{vec}}` the values of f at the K
+    vertices (:func:`~gumbel_utils.objectives.vertex_values`): exact, no sampling.
+
+    Parameters
+    ----------
+    theta : array_like, shape (..., K)
+        Logits, K >= 2 (finite, or ``-inf`` for a category of probability 0), e.g. ``Trajectory.theta``.
+    f : objective
+        Anything with ``value(z)`` and ``grad(z)``; only its values at the vertices are used.
+
+    Returns
+    -------
+    ndarray, shape (...)
+
+    Examples
+    --------
     >>> from gumbel_utils.objectives import Linear
     >>> exact_objective([[0.0, 0.0], [0.0, -np.inf]], Linear([1.0, 0.0]))
     array([0.5, 1. ])
     """
-    th = as_real_array(theta, "theta")
-    if th.ndim == 0 or th.shape[-1] < 2 or np.isnan(th).any():
-        raise ValueError("theta must have shape (..., K) with K >= 2 and no NaN")
+    th = check_logits(theta, "theta", ndim=None)
+    if th.shape[-1] < 2:
+        raise ValueError(f"theta must have shape (..., K) with K >= 2, got shape {th.shape}")
     return tempered_softmax(th) @ vertex_values(f, th.shape[-1])
 
 
 @dataclass(frozen=True)
 class Trajectory:
-    """R training runs of :func:`train`: logits and exact objective at every step."""
+    r"""R training runs of :func:`train` (S steps each): logits and exact objective at every step.
 
-    estimator: str  #: name of the estimator
-    theta: np.ndarray  #: logits, (R, S + 1, K): before step 1, then after every step
-    objective: np.ndarray  #: exact E f(z) at every recorded theta, (R, S + 1)
-    optimum: float  #: the exact minimum of E f(z): the smallest vertex value (reached as theta -> infinity)
-    tau: np.ndarray  #: temperature used at each step, (R, S)
-    lr: np.ndarray  #: (R,)
-    n: np.ndarray  #: samples per step, (R,)
-    seed: np.ndarray  #: (R,)
-    seconds: float  #: wall-clock time of the whole call
+    Attributes
+    ----------
+    estimator : str
+        Name of the estimator.
+    theta : ndarray, shape (R, S + 1, K)
+        Logits: before step 1, then after every step.
+    objective : ndarray, shape (R, S + 1)
+        Exact :math:`\mathbb{E} f(z)` at every recorded ``theta`` (:func:`exact_objective`).
+    optimum : float
+        The exact minimum of :math:`\mathbb{E} f(z)`: the smallest vertex value (reached as theta -> infinity).
+    tau : ndarray, shape (R, S)
+        Temperature used at each step.
+    lr : ndarray, shape (R,)
+        Learning rate of each run.
+    n : ndarray, shape (R,)
+        Samples averaged per step in each run.
+    seed : ndarray, shape (R,)
+        Seed of each run's generator.
+    seconds : float
+        Wall-clock time of the whole call.
+    """
+
+    estimator: str
+    theta: np.ndarray
+    objective: np.ndarray
+    optimum: float
+    tau: np.ndarray
+    lr: np.ndarray
+    n: np.ndarray
+    seed: np.ndarray
+    seconds: float
 
     @property
     def steps(self) -> int:
@@ -224,14 +283,34 @@ class Trajectory:
 
 @dataclass(frozen=True)
 class ToyTrajectory:
-    """R runs of :func:`train_toy` on the binary toy."""
+    r"""R runs of :func:`train_toy` on the binary toy (S steps each).
+
+    Attributes
+    ----------
+    estimator : str
+        Name of the estimator.
+    t : float
+        The target of :math:`f(b) = (b - t)^2`.
+    theta : ndarray, shape (R, S + 1)
+        The trained logit :math:`\theta` (of :math:`P(b = 1)`): before step 1, then after every step.
+    objective : ndarray, shape (R, S + 1)
+        True objective :math:`t^2 + p(1 - 2t)` at every recorded ``theta``.
+    relaxed : ndarray, shape (R, S + 1), or None
+        Relaxed objective :math:`R_\tau(\theta)` at the step's temperature, if asked for (``relaxed=True``).
+    tau : ndarray, shape (R, S)
+        Temperature used at each step.
+    lr, n, seed : ndarray, shape (R,)
+        Learning rate, samples per step and seed of each run.
+    seconds : float
+        Wall-clock time of the whole call.
+    """
 
     estimator: str
     t: float
-    theta: np.ndarray  #: (R, S + 1)
-    objective: np.ndarray  #: true objective t^2 + p (1 - 2t), (R, S + 1)
-    relaxed: np.ndarray | None  #: relaxed objective R_tau(theta) at the step's tau, (R, S + 1), if asked for
-    tau: np.ndarray  #: (R, S)
+    theta: np.ndarray
+    objective: np.ndarray
+    relaxed: np.ndarray | None
+    tau: np.ndarray
     lr: np.ndarray
     n: np.ndarray
     seed: np.ndarray
@@ -272,15 +351,6 @@ def _tau_function(tau: Any, runs: int) -> Callable[[int], np.ndarray]:
     return lambda step: t
 
 
-def _blas_single_thread() -> contextlib.AbstractContextManager:
-    """One BLAS thread around the loop (the machine's cores are shared); a no-op without threadpoolctl."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
-        return contextlib.nullcontext()
-    return threadpool_limits(1)
-
-
 def _optimise(spec: EstimatorSpec, f: Any, theta0: np.ndarray, *, steps: int, lr: np.ndarray, n: np.ndarray,
               tau: Callable[[int], np.ndarray], seeds: np.ndarray, optimizer: str, trainable: np.ndarray,
               options: dict, progress: Callable[[int, int], Any] | None) -> tuple[np.ndarray, np.ndarray]:
@@ -301,7 +371,7 @@ def _optimise(spec: EstimatorSpec, f: Any, theta0: np.ndarray, *, steps: int, lr
     else:
         adams = [Adam({"theta": theta[r]}, lr=float(lr[r])) for r in range(runs)]
     report = max(1, steps // 50)
-    with _blas_single_thread():
+    with one_blas_thread():  # the machine's cores are shared; these matrices are tiny
         for s in range(steps):
             tau_s = tau(s)
             taus[:, s] = tau_s
@@ -365,21 +435,22 @@ def train(estimator: Any, f: Any, theta0: ArrayLike, *, steps: int = 500, lr: Ar
         Anything with ``value`` and ``grad``.
     theta0 : array_like, shape (K,) or (R, K)
         Starting logits.
-    steps : int
-    lr : float or (R,)
+    steps : int, default 500
+        Optimisation steps per run.
+    lr : float or (R,), default 0.05
         Learning rate(s).
-    n : int or (R,)
+    n : int or (R,), default 1
         Samples averaged per step.
-    tau : float, (R,), or callable
+    tau : float, (R,), or callable, default 1.0
         Temperature(s), or a schedule ``step -> tau`` (e.g. ``functools.partial(anneal, ...)``).
-    seed : int or (R,)
+    seed : int or (R,), default 0
         Seed of each run's generator (one int: every run uses the same stream, i.e. common
         random numbers when comparing temperatures).
-    optimizer : {"adam", "sgd"}
+    optimizer : {"adam", "sgd"}, default "adam"
     options : dict, optional
         Extra estimator options (e.g. ``{"eta": 0.5}`` for REBAR); the registry's defaults otherwise.
     progress : callable, optional
-        ``progress(done, total)`` called about 50 times (a progress bar).
+        ``progress(done, total)`` called about 50 times (e.g. a :class:`~gumbel_utils.progress.ProgressBar`).
 
     Returns
     -------
@@ -396,9 +467,9 @@ def train(estimator: Any, f: Any, theta0: ArrayLike, *, steps: int = 500, lr: Ar
     """
     start = time.perf_counter()
     check_objective(f)
-    x0 = as_real_array(theta0, "theta0")
-    if x0.ndim not in (1, 2) or x0.shape[-1] < 2 or not np.isfinite(x0).all():
-        raise ValueError(f"theta0 must be finite logits of shape (K,) or (R, K) with K >= 2, got shape {x0.shape}")
+    x0 = check_logits(theta0, "theta0", ndim=(1, 2), allow_neg_inf=False)
+    if x0.shape[-1] < 2:
+        raise ValueError(f"theta0 must be logits of shape (K,) or (R, K) with K >= 2, got shape {x0.shape}")
     spec, steps, optimizer, lr_a, n_a, seed_a, tau_fn, runs = _common_arguments(
         estimator, steps, lr, n, tau, seed, optimizer, {"theta0": x0[:, 0]} if x0.ndim == 2 else None)
     x0 = np.broadcast_to(x0, (runs, x0.shape[-1])).astype(float)
@@ -406,6 +477,7 @@ def train(estimator: Any, f: Any, theta0: ArrayLike, *, steps: int = 500, lr: Ar
                             optimizer=optimizer, trainable=np.ones(x0.shape[-1]), options=dict(options or {}),
                             progress=progress)
     fvec = vertex_values(f, x0.shape[-1])
+    # exact_objective's enumeration, without its check: a diverged run records NaN instead of raising
     return Trajectory(spec.name, theta, tempered_softmax(theta) @ fvec, float(fvec.min()), taus, lr_a, n_a,
                       seed_a, time.perf_counter() - start)
 
@@ -421,6 +493,28 @@ def train_toy(estimator: Any, t: float = 0.45, *, theta0: ArrayLike = 0.0, steps
     :func:`train` (``theta0`` a scalar or one per run). The true objective
     :math:`t^2 + \sigma(\theta)(1 - 2t)` is recorded at every step; with ``relaxed=True`` also the
     relaxed objective :math:`R_\tau(\theta)` at that step's temperature (quadrature).
+
+    Parameters
+    ----------
+    estimator : str, EstimatorSpec or callable
+        A registered name (:data:`~gumbel_utils.registry.ESTIMATORS`), ``"deterministic_softmax"``, a spec or a function.
+    t : float in [0, 1], default 0.45
+        The target of :math:`f(b) = (b - t)^2`.
+    theta0 : float or (R,), default 0.0
+        Starting logit(s) :math:`\theta` (0: :math:`p = 1/2`).
+    steps : int, default 1000
+        Optimisation steps per run.
+    tau : float, (R,), or callable, default 0.5
+        Temperature(s), or a schedule ``step -> tau``.
+    lr, n, seed, optimizer, options, progress
+        As in :func:`train` (same defaults: 0.05, 1, 0, ``"adam"``, None, None): learning rate(s),
+        samples per step, seed(s) of the runs, optimiser, extra estimator options, ``progress(done, total)``.
+    relaxed : bool, default False
+        Also record the relaxed objective :math:`R_\tau(\theta)` at every step (``ToyTrajectory.relaxed``).
+
+    Returns
+    -------
+    ToyTrajectory
 
     Examples
     --------

@@ -15,9 +15,11 @@ from typing import Any, NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._checks import as_generator, as_real_array, check_count, check_logits_1d, check_objective, check_tau_grid
+from ._checks import (as_generator, as_real_array, check_count, check_logits, check_logits_1d, check_objective,
+                      check_tau, check_tau_grid)
 from ._kernels import fill_gumbel, tempered_softmax
 from .conditional import rebar
+from .gradient_stats import summarize
 
 __all__ = ["logit_scale", "RebarEta", "rebar_eta_variance", "Float32Row", "float32_pitfalls"]
 
@@ -52,12 +54,10 @@ def logit_scale(theta: ArrayLike, tau: float, *, samples: int = 2000, threshold:
     >>> norm.round(2), frac.round(2)
     (array([ 0.  , 16.33]), array([0.13, 1.  ]))
     """
-    th = as_real_array(theta, "theta")
-    if th.ndim == 0 or th.shape[-1] < 2 or not np.isfinite(th).all():
-        raise ValueError("theta must be finite logits of shape (..., K) with K >= 2")
-    taus, scalar = check_tau_grid(tau)
-    if not scalar:
-        raise ValueError("tau must be one temperature")
+    th = check_logits(theta, "theta", ndim=None, allow_neg_inf=False)
+    if th.shape[-1] < 2:
+        raise ValueError(f"theta must be logits of shape (..., K) with K >= 2, got shape {th.shape}")
+    tau = check_tau(tau, scalar=True)
     samples = check_count(samples, "samples")
     thr = as_real_array(threshold, "threshold")
     if thr.ndim or not 0.0 < float(thr) < 1.0:
@@ -68,7 +68,7 @@ def logit_scale(theta: ArrayLike, tau: float, *, samples: int = 2000, threshold:
     g = fill_gumbel(np.empty((samples, th.shape[-1])), as_generator(rng))
     frac = np.empty(flat.shape[0])
     for i in range(0, flat.shape[0], 64):  # blocks of 64 logit vectors: (64, samples, K) arrays
-        y = tempered_softmax(flat[i:i + 64, None, :] + g[None], float(taus[0]))
+        y = tempered_softmax(flat[i:i + 64, None, :] + g[None], tau)
         frac[i:i + 64] = (y.max(axis=-1) > float(thr)).mean(axis=-1)
     return norm, frac.reshape(th.shape[:-1])
 
@@ -88,17 +88,22 @@ class RebarEta(NamedTuple):
     cov_ab: np.ndarray  #: tr Cov(A, B), (T,)
     var_b: np.ndarray  #: tr Var B (the control-variate part), (T,)
 
-    def variance_at(self, eta: float) -> np.ndarray:
-        """The variance at any ``eta``, on the same draws: ``var_a + 2 eta cov_ab + eta^2 var_b``, (T,)."""
-        return self.var_a + 2.0 * eta * self.cov_ab + eta * eta * self.var_b
+    def variance_at(self, eta: ArrayLike) -> np.ndarray:
+        r"""The variance at any ``eta``, on the same draws: ``var_a + 2 eta cov_ab + eta^2 var_b``.
 
+        Parameters
+        ----------
+        eta : float or array_like
+            Control-variate weight(s).
 
-def _trace_variance(g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Trace of the covariance over axis -2 (samples) and its standard error."""
-    d = g - g.mean(axis=-2, keepdims=True)
-    q = np.einsum("...nk,...nk->...n", d, d)
-    n = g.shape[-2]
-    return q.sum(axis=-1) / (n - 1), q.std(axis=-1, ddof=1) / np.sqrt(n)
+        Returns
+        -------
+        ndarray, shape (T,) + ``np.shape(eta)``
+            One row per temperature: for an array of weights, the parabola in :math:`\eta` at each tau.
+        """
+        e = np.asarray(eta, dtype=np.float64)
+        a, c, b = (v.reshape(v.shape + (1,) * e.ndim) for v in (self.var_a, self.cov_ab, self.var_b))
+        return a + 2.0 * e * c + e * e * b
 
 
 def rebar_eta_variance(logits: ArrayLike, f: Any, taus: ArrayLike, etas: ArrayLike = np.linspace(0.0, 2.0, 21), *,
@@ -147,14 +152,16 @@ def rebar_eta_variance(logits: ArrayLike, f: Any, taus: ArrayLike, etas: ArrayLi
     a = rebar(x, f, n, tau=t, rng=seed, eta=0.0)  # (T, n, K)
     b = rebar(x, f, n, tau=t, rng=seed, eta=1.0) - a
     var, var_se = np.empty((t.size, e.size)), np.empty((t.size, e.size))
+    zero = np.zeros(x.size)  # only the spread is used: trace of the covariance and its standard error
     for j, eta in enumerate(e):
-        var[:, j], var_se[:, j] = _trace_variance(a + eta * b)
+        s = summarize(a + eta * b, zero)
+        var[:, j], var_se[:, j] = s.variance, s.variance_se
     da, db = a - a.mean(axis=1, keepdims=True), b - b.mean(axis=1, keepdims=True)
     var_a = np.einsum("tnk,tnk->t", da, da) / (n - 1)
     cov_ab = np.einsum("tnk,tnk->t", da, db) / (n - 1)
     var_b = np.einsum("tnk,tnk->t", db, db) / (n - 1)
     eta_opt = -cov_ab / np.where(var_b > 0, var_b, np.inf)
-    var_opt = _trace_variance(a + eta_opt[:, None, None] * b)[0]
+    var_opt = summarize(a + eta_opt[:, None, None] * b, zero).variance
     return RebarEta(t, e, var, var_se, eta_opt, var_opt, float(var_a[0]), n, var_a, cov_ab, var_b)
 
 

@@ -79,7 +79,10 @@ def chromium_path():
     return path
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: Playwright's sync API runs its own event loop in this thread until
+# stopped, and other modules (the lab-workflow, site and projector tests, the site build's
+# asyncio.run) need the thread free once this module is done.
+@pytest.fixture(scope="module")
 def browser(chromium_path):
     from playwright.sync_api import sync_playwright
 
@@ -96,7 +99,7 @@ def browser(chromium_path):
         manager.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def lab(tmp_path_factory, chromium_path):
     server = JupyterLab(_qa.NOTEBOOKS_DIR, tmp_path_factory.mktemp("jupyterlab"))
     try:

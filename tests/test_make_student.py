@@ -271,3 +271,39 @@ def test_command_line_strips_a_notebook_saved_after_a_run(tmp_path):
         assert not _run_problems(out), f"{name}: {_run_problems(out)}"
         assert "answer = 42" not in text and "_answer = " not in text and "measured = 2" not in text
         assert _gitfilter.strip(text) == text, f"{name}: the git filter would still change the student file"
+
+
+# --------------------------------------------------------------------------- self-check cells (gumbel_utils.check)
+
+
+def _self_check(exercise: str):
+    cell = v4.new_code_cell(f"from gumbel_utils import check\ncheck.exercise_{exercise}(answer_{exercise})")
+    cell.metadata["tags"] = ["self-check"]
+    return cell
+
+
+def test_each_prompt_gets_an_answer_stub_and_keeps_its_self_check():
+    """Prompt, `answer_N_M = ...`, self-check: in both layouts, so the student version runs top to bottom."""
+    listed = _list_layout()
+    listed.cells[3:3] = [_self_check("9_1")]  # after solution 1's code cell, before its markdown
+    listed.cells.insert(6, _self_check("9_2"))
+    listed.cells.insert(8, _self_check("9_3"))
+    per_cell = _cell_layout()
+    per_cell.cells.insert(3, _self_check("8_1"))
+    per_cell.cells.append(_self_check("8_2"))
+    for nb, exercises in ((listed, ["9_1", "9_2", "9_3"]), (per_cell, ["8_1", "8_2"])):
+        student = make_student.strip_solutions(nb)
+        kinds = ["stub" if make_student.is_answer_stub(c) else "prompt" if make_student.is_placeholder(c)
+                 else "check" if make_student.is_self_check(c) else "other" for c in student.cells]
+        body = [k for k in kinds if k != "other"]
+        assert body == ["prompt", "stub", "check"] * len(exercises), kinds
+        stubs = [c.source for c in student.cells if make_student.is_answer_stub(c)]
+        assert [s.split(" = ")[0] for s in stubs] == [f"answer_{e}" for e in exercises]
+        assert all(" = ...   #" in s for s in stubs)
+        prompts = [c.source for c in student.cells if make_student.is_placeholder(c) and not make_student.is_answer_stub(c)]
+        assert all(f"`answer_{e}`" in p for p, e in zip(prompts, exercises))
+        stated, claimed, problems = placeholder_claims(student)
+        assert not problems and claimed == stated
+        checks = [c.source for c in nb.cells if "self-check" in _tags(c)]
+        assert [c.source for c in student.cells if make_student.is_self_check(c)] == checks
+        assert nbformat.writes(make_student.strip_solutions(nb)) == nbformat.writes(student), "stable ids"

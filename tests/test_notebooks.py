@@ -140,6 +140,32 @@ def test_student_version_has_no_solutions(path):
     assert [c.source for c in student.cells if not make_student.is_placeholder(c)] == [c.source for c in kept]
 
 
+_TIME = re.compile(r"\*\*Time[.:]?\*\*[.:]?\s*(?:about\s+)?(\d+)\s*minutes", re.IGNORECASE)
+OPTIONAL_LINE = "*Optional: skip in a 90-minute class.*"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_long_notebooks_mark_their_optional_sections(path):
+    """A notebook of more than 20 minutes says which sections a 90-minute class skips (docs/teaching.md's cut list).
+
+    An optional section keeps its heading (other notebooks link to it) and has the line OPTIONAL_LINE right below it.
+    """
+    nb = _read(path)
+    minutes = _TIME.search(nb.cells[0].source)
+    assert minutes, f"{path.name}: the first cell states no '**Time:** about N minutes'"
+    marked = []
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        lines = [line for line in cell.source.splitlines() if line.strip()]
+        marked += [h for h, nxt in zip(lines, lines[1:]) if h.lstrip().startswith("#") and nxt.strip() == OPTIONAL_LINE]
+    stray = sum(c.source.count(OPTIONAL_LINE) for c in nb.cells if c.cell_type == "markdown") - len(marked)
+    assert not stray, f"{path.name}: '{OPTIONAL_LINE}' must come right below a section heading"
+    if int(minutes.group(1)) > 20:
+        assert marked, (f"{path.name} takes {minutes.group(1)} minutes: mark the sections a 90-minute class skips "
+                        f"with the line '{OPTIONAL_LINE}' below their heading (and list them in docs/teaching.md)")
+
+
 # --------------------------------------------------------------------------- tools/make_student.py
 
 
@@ -226,6 +252,20 @@ def test_text_outputs_repeat_on_a_fresh_kernel(path):
             f"{path.name}: cell {cell} {kind} differs between two fresh runs{hint}:\n"
             f"--- run 1\n{text1[:800]}\n--- run 2\n{text2[:800]}"
         )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_self_checks_pass_on_the_worked_solutions(path):
+    """Each exercise's self-check cell (tag `self-check`, see gumbel_utils.check) says ✓ after its worked solution."""
+    run = _run(path, 0)
+    failed = []
+    for index, cell in enumerate(run.nb.cells):
+        if "self-check" in _tags(cell):
+            text = "".join(o.get("data", {}).get("text/plain", "") for o in cell.get("outputs", []))
+            if not text.startswith("✓"):
+                failed.append(f"cell {index}: {text or 'no output'}")
+    assert not failed, f"{path.name}: self-checks that the worked solutions do not pass:\n" + "\n".join(failed)
 
 
 @pytest.mark.slow

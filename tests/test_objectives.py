@@ -145,3 +145,116 @@ def test_argmax_objective_curves_are_steps_and_smooth_curves():
     assert mean[i] == pytest.approx(objectives.expected_value(xi, f))
     with pytest.raises(ValueError, match="noise must have shape"):
         objectives.argmax_objective_curves(x, f, g[:, :2], grid)
+
+
+# ------------------------------------------------------------------ the slopes behind Notebook 3, Section 1
+
+
+@pytest.mark.parametrize("f", OBJS, ids=lambda f: f.name)
+def test_argmax_objective_slopes_are_relaxed_estimates_and_exact_gradients(f):
+    x = LOGITS[0]
+    g = np.random.default_rng(1).gumbel(size=(4, 3))
+    grid = np.linspace(-1.0, 2.0, 7)
+    relaxed, exact = objectives.argmax_objective_slopes(x, f, g, grid, k=1, tau=0.4)
+    assert relaxed.shape == (4, 7) and exact.shape == (7,)
+    for j, v in enumerate(grid):
+        xj = x.copy()
+        xj[1] = v
+        # the slope of one dashed curve is the relaxed estimate for that noise
+        est = estimators.gumbel_softmax_grad(xj, f, 4, tau=0.4, noise=g)[:, 1]
+        np.testing.assert_allclose(relaxed[:, j], est, rtol=1e-12, atol=1e-14)
+        assert exact[j] == pytest.approx(objectives.exact_gradient(xj, f)[1], rel=1e-12)
+    # and the derivative of the curves argmax_objective_curves draws (central differences)
+    h = 1e-5
+    _, up, mean_up = objectives.argmax_objective_curves(x, f, g, grid + h, k=1, tau=0.4)
+    _, down, mean_down = objectives.argmax_objective_curves(x, f, g, grid - h, k=1, tau=0.4)
+    np.testing.assert_allclose(relaxed, (up - down) / (2 * h), rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(exact, (mean_up - mean_down) / (2 * h), rtol=1e-5, atol=1e-7)
+
+
+def test_relaxed_objective_curve_averages_the_curves_and_their_slopes():
+    x, f = LOGITS[0], objectives.Cubic()
+    g = np.random.default_rng(2).gumbel(size=(300, 3))
+    grid = np.linspace(-2.0, 4.0, 13)
+    c = objectives.relaxed_objective_curve(x, f, g, grid, tau=0.3)
+    _, soft, mean = objectives.argmax_objective_curves(x, f, g, grid, tau=0.3)
+    relaxed, exact = objectives.argmax_objective_slopes(x, f, g, grid, tau=0.3)
+    np.testing.assert_allclose(c.value, soft.mean(0), rtol=1e-12)
+    np.testing.assert_allclose(c.value_se, soft.std(0, ddof=1) / np.sqrt(300), rtol=1e-10)
+    np.testing.assert_allclose(c.slope, relaxed.mean(0), rtol=1e-12)
+    np.testing.assert_allclose(c.slope_se, relaxed.std(0, ddof=1) / np.sqrt(300), rtol=1e-10)
+    np.testing.assert_allclose(c.exact_value, mean, rtol=1e-12)
+    np.testing.assert_allclose(c.exact_slope, exact, rtol=1e-12)
+    assert (c.tau, c.n_noise) == (0.3, 300)
+    # many noises: processed in chunks of the grid, same numbers
+    big = np.random.default_rng(3).gumbel(size=(200_000, 3))
+    chunked = objectives.relaxed_objective_curve(x, f, big, grid[:5], tau=0.3)
+    direct = objectives.argmax_objective_slopes(x, f, big[:1000], grid[:5], tau=0.3)[0].mean(0)
+    np.testing.assert_allclose(objectives.relaxed_objective_curve(x, f, big[:1000], grid[:5], tau=0.3).slope, direct)
+    assert chunked.slope.shape == (5,)
+
+
+def test_relaxed_objective_curve_slope_is_the_relaxed_estimators_mean():
+    """Its slope is the mean of the Gumbel-Softmax estimator (independent noise, 5 sigma), biased vs the exact slope."""
+    x, f = LOGITS[0], objectives.Cubic()
+    grid = np.array([-2.0, 4.0])
+    c = objectives.relaxed_objective_curve(x, f, np.random.default_rng(4).gumbel(size=(100_000, 3)), grid, tau=0.3)
+    for j, v in enumerate(grid):
+        xj = x.copy()
+        xj[0] = v
+        r = gradient_stats.bias_variance("gumbel_softmax_grad", xj, f, 0.3, n_samples=100_000, rng=5)
+        assert abs(c.slope[j] - r.mean[0]) < 5 * np.hypot(c.slope_se[j], r.bias_se[0])
+    # the bias of Section 1: right sign, wrong size (about half at x1 = -2, about twice at x1 = 4)
+    ratio = c.slope / c.exact_slope
+    assert 0.35 < ratio[0] < 0.6 and 1.7 < ratio[1] < 2.2
+    # a linear f at a small tau: no bias
+    lin = objectives.relaxed_objective_curve(x, objectives.Linear(), np.random.default_rng(6).gumbel(size=(50_000, 3)),
+                                             grid, tau=0.02)
+    assert within(lin.slope, lin.exact_slope, lin.slope_se)
+
+
+def test_notebook_3_section_1_wrong_signs_are_single_estimates_not_the_mean():
+    """The drawn dashed curves (noise rng=0) slope the wrong way over ranges of x1; their average does not."""
+    from gumbel_utils import sample_gumbel
+
+    x, f = LOGITS[0], objectives.Cubic()
+    grid = np.linspace(-2.0, 4.0, 601)
+    relaxed, exact = objectives.argmax_objective_slopes(x, f, sample_gumbel((3, 3), rng=0), grid, tau=0.3)
+    assert np.all(exact > 0)
+    ranges = objectives.wrong_sign_ranges(grid, relaxed, exact)
+    assert len(ranges) == 3 and all(r for r in ranges)
+    assert ranges[1][0][0] == -2.0 and ranges[1][0][1] > 3.0
+    c = objectives.relaxed_objective_curve(x, f, sample_gumbel((10_000, 3), rng=1), grid[::10], tau=0.3)
+    assert objectives.wrong_sign_ranges(c.grid, c.slope, c.exact_slope, se=c.slope_se) == []
+
+
+def test_wrong_sign_ranges():
+    g = np.arange(6.0)
+    assert objectives.wrong_sign_ranges(g, [1, 1, 1, 1, 1, 1], np.ones(6)) == []
+    assert objectives.wrong_sign_ranges(g, [-1, 1, -1, -1, 1, -1], np.ones(6)) == [(0.0, 0.0), (2.0, 3.0), (5.0, 5.0)]
+    assert objectives.wrong_sign_ranges(g, [1, -1, 1, 1, 1, 1], -np.ones(6)) == [(0.0, 0.0), (2.0, 5.0)]
+    # zeros are no wrong sign; a standard error hides unresolved ones
+    assert objectives.wrong_sign_ranges(g, [0, -1, -0.1, -1, 1, 1], np.ones(6), se=np.full(6, 0.3), z=5) == []
+    assert objectives.wrong_sign_ranges(g, [0, -1, -0.1, -1, 1, 1], np.ones(6), se=np.full(6, 0.3), z=2) == [
+        (1.0, 1.0), (3.0, 3.0)]
+    rows = objectives.wrong_sign_ranges(g, np.array([[1.0] * 6, [-1.0] * 6]), np.ones(6))
+    assert rows == [[], [(0.0, 5.0)]]
+    with pytest.raises(ValueError, match="one per grid point"):
+        objectives.wrong_sign_ranges(g, np.ones(5), np.ones(6))
+    with pytest.raises(ValueError, match="increasing"):
+        objectives.wrong_sign_ranges(g[::-1], np.ones(6), np.ones(6))
+
+
+def test_curve_arguments_are_checked():
+    x, f = LOGITS[0], objectives.Cubic()
+    g = np.zeros((2, 3))
+    with pytest.raises(ValueError, match="noise must have shape"):
+        objectives.argmax_objective_slopes(x, f, g[:, :2], [0.0])
+    with pytest.raises(ValueError, match="k must lie"):
+        objectives.relaxed_objective_curve(x, f, g, [0.0], k=3)
+    with pytest.raises(ValueError, match="one temperature"):
+        objectives.relaxed_objective_curve(x, f, g, [0.0], tau=[0.1, 1.0])
+    with pytest.raises(ValueError, match="at least 2 rows"):
+        objectives.relaxed_objective_curve(x, f, g[:1], [0.0])
+    with pytest.raises(TypeError):
+        objectives.argmax_objective_slopes(x, object(), g, [0.0])

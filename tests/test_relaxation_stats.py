@@ -110,3 +110,40 @@ def test_near_one_hot_fraction_and_bisection():
     # monotone in tau with fixed noise: the reason bisection works
     fracs = [fraction_near_one_hot(gumbel_softmax(X, t, noise=G)) for t in np.logspace(-3, 0, 40)]
     assert np.all(np.diff(fracs) <= 0)
+
+
+# ------------------------------------------------------------------ the edge exponent at a finite distance
+
+
+def test_edge_exponent_converges_to_the_prediction_like_eps_to_the_tau():
+    from gumbel_utils.gradient_stats import loglog_slope
+    from gumbel_utils.relaxation_stats import edge_exponent
+
+    eps = 10.0 ** -np.array([4.0, 8.0, 16.0])
+    for logits in (X, np.zeros(3), np.array([1.0, 0.0, -1.0, 0.5])):
+        k = logits.size
+        for tau in (0.3, 0.5, 0.8):
+            a = edge_exponent(logits, tau, eps)
+            limit = (k - 1) * tau - 1
+            assert abs(edge_exponent(logits, tau, [1e-120])[0] - limit) < 1e-6
+            gap = np.abs(a - limit)
+            assert gap[0] > gap[1] > gap[2]
+            assert loglog_slope(eps, gap)[0] == pytest.approx(tau, abs=0.03)  # the correction ~ eps^tau
+
+
+def test_edge_exponent_is_the_secant_of_concrete_log_prob():
+    from gumbel_utils.relaxation_stats import edge_exponent
+
+    near_edge = np.array([[(1 - e) / 2, (1 - e) / 2, e] for e in (1e-4, 1e-6)])
+    lp = concrete_log_prob(near_edge, X, 0.3)
+    secant = (lp[1] - lp[0]) / np.log(1e-2)
+    assert edge_exponent(X, 0.3, [1e-4])[0] == pytest.approx(secant, rel=1e-12)
+    assert round(secant, 3) == -0.436  # what Notebook 2 measured at a finite distance
+    with pytest.raises(ValueError, match="eps"):
+        edge_exponent(X, 0.3, [0.5])
+    with pytest.raises(ValueError, match="ratio"):
+        edge_exponent(X, 0.3, [1e-3], ratio=2.0)
+    with pytest.raises(ValueError, match="edge"):
+        edge_exponent(X, 0.3, [1e-3], edge=3)
+    with pytest.raises(ValueError, match="tau"):
+        edge_exponent(X, 0.0, [1e-3])

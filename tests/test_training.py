@@ -1,7 +1,8 @@
-"""gumbel_utils.training, .relaxed_toy and .training_stats: exact toy objectives, schedules, optimisers.
+"""gumbel_utils.training: the toy as an objective, schedules, the noise-free softmax, the optimisers.
 
-The second half checks the numbers Notebook 4 prints and the claims its text makes,
-with the notebook's own calls (same arguments, same seeds).
+The second half checks the numbers Notebook 4 prints and the claims its text makes about training,
+with the notebook's own calls (same arguments, same seeds). The relaxed toy's quadrature is tested in
+test_relaxed_toy.py, the measurements around training in test_training_stats.py.
 """
 
 from __future__ import annotations
@@ -10,152 +11,24 @@ import functools
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
-from scipy.integrate import quad
 from scipy.special import expit
 
 from gumbel_utils import training as T
 from gumbel_utils.estimators import ESTIMATORS
 from gumbel_utils.gradient_stats import bias_variance
 from gumbel_utils.objectives import OBJECTIVES, Linear, Quadratic, expected_value, vertex_values
-from gumbel_utils.relaxed_toy import _moments, relaxed_toy_argmin
-from gumbel_utils.training_stats import float32_pitfalls, logit_scale
-
-
-def _relaxed_by_quad(theta, t, tau):
-    """R_tau(theta) - t^2 by adaptive quadrature over L, split where y switches (independent of the package)."""
-
-    def g(ell):
-        y = expit((theta + ell) / tau)
-        return y * (y - 2 * t) * expit(ell) * expit(-ell)
-
-    opts = {"epsabs": 0.0, "epsrel": 1e-11, "limit": 1000}
-    lo, hi = sorted((0.0, -theta))
-    parts = [(-np.inf, lo), (lo, hi), (hi, np.inf)] if hi > lo else [(-np.inf, lo), (lo, np.inf)]
-    return sum(quad(g, a, b, **opts)[0] for a, b in parts)
-
-
-# ----------------------------------------------------------------------------- the relaxed toy, exactly
-
-
-@pytest.mark.parametrize("theta", [-40.0, -8.0, -1.0, -0.2, 0.0, 1.5, 12.0])
-@pytest.mark.parametrize("tau", [0.005, 0.05, 0.3, 1.0, 4.0, 30.0])
-@pytest.mark.parametrize("t", [0.0, 0.45, 0.499, 0.8])
-def test_relaxed_objective_matches_adaptive_quadrature(theta, tau, t):
-    ref = _relaxed_by_quad(theta, t, tau)
-    assert T.relaxed_toy_objective(theta, t, tau) == pytest.approx(t * t + ref, rel=1e-10, abs=1e-300)
-    # The minimiser works with R - t^2 = E[y(y - 2t)] itself: accurate relative to the terms that cancel in it.
-    d, scale = _moments(np.array(theta), t, np.array(tau))
-    assert scale == pytest.approx(_relaxed_by_quad(theta, -t, tau), rel=1e-11, abs=1e-300)
-    assert abs(d - ref) <= 1e-11 * scale + 1e-300
-
-
-def test_relaxed_objective_closed_forms_and_limits():
-    # tau = 1, theta = 0: y is uniform, R = 1/12 + (1/2 - t)^2
-    assert abs(T.relaxed_toy_objective(0.0, 0.3, 1.0) - (1 / 12 + 0.04)) < 1e-14
-    # tau -> 0: y -> b, R -> true objective
-    th = np.array([-2.0, 0.0, 1.0])
-    np.testing.assert_allclose(T.relaxed_toy_objective(th, 0.45, 1e-4), T.toy_objective_exact(th, 0.45), atol=1e-4)
-    # theta -> -inf: R -> t^2 ; broadcasting theta against tau
-    assert T.relaxed_toy_objective(-60.0, 0.45, 0.5) == pytest.approx(0.2025, abs=1e-20)
-    assert T.relaxed_toy_objective(np.zeros((2, 3)), 0.45, np.array([0.1, 1.0, 5.0])).shape == (2, 3)
-
-
-def test_relaxed_gradient_is_the_derivative_and_the_relaxed_estimators_mean():
-    for t, tau in [(0.45, 0.2), (0.45, 1.0), (0.499, 3.0), (0.2, 0.05)]:
-        for th in (-2.0, -0.5, 0.3):
-            h = 1e-5
-            fd = (T.relaxed_toy_objective(th + h, t, tau) - T.relaxed_toy_objective(th - h, t, tau)) / (2 * h)
-            assert T.relaxed_toy_gradient(th, t, tau) == pytest.approx(fd, rel=1e-6, abs=1e-12)
-    # the Gumbel-Softmax estimator on the toy (logits (theta, 0)) has exactly this mean
-    g = ESTIMATORS["gumbel_softmax_grad"]([-0.5, 0.0], T.ToyObjective(0.45), 400_000, tau=0.3, rng=1)[:, 0]
-    assert abs(g.mean() - T.relaxed_toy_gradient(-0.5, 0.45, 0.3)) < 5 * g.std() / np.sqrt(g.size)
-
-
-@pytest.mark.parametrize("t, tau", [(0.45, 0.2), (0.45, 0.5), (0.45, 1.0), (0.45, 5.0), (0.499, 0.05), (0.3, 2.0)])
-def test_minimizer_agrees_with_a_brute_force_grid(t, tau):
-    grid = np.linspace(-12.0, 6.0, 18_001)  # step 0.001
-    values = T.relaxed_toy_objective(grid, t, tau)
-    i = int(np.argmin(values))
-    assert 0 < i < grid.size - 1
-    assert abs(relaxed_toy_argmin(t, tau) - grid[i]) <= 2e-3
-    assert abs(T.relaxed_toy_minimizer(t, tau) - expit(grid[i])) <= 1e-3
-    # and it is the global minimum: nothing on a wide grid is lower
-    wide = T.relaxed_toy_objective(np.linspace(-60, 60, 1201), t, tau)
-    assert T.relaxed_toy_objective(relaxed_toy_argmin(t, tau), t, tau) <= wide.min() + 1e-15
-
-
-def test_minimizer_table_of_the_issue():
-    """Measured independently (quadrature + bounded Brent): the values the issue quotes."""
-    p = {tau: T.relaxed_toy_minimizer(0.45, tau) for tau in (0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0)}
-    assert p[1.0] == pytest.approx(0.377, abs=5e-4)
-    assert p[0.5] == pytest.approx(0.355, abs=1e-3)
-    assert p[0.2] == pytest.approx(0.233, abs=1e-3)
-    assert p[0.1] == 0.0 and p[0.05] == 0.0
-    q = [T.relaxed_toy_minimizer(0.499, tau) for tau in (0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0)]
-    assert all(0.47 < v < 0.5 for v in q)
-
-
-@pytest.mark.parametrize("t", [0.05, 0.3, 0.45, 0.49])
-def test_runaway_threshold_is_one_minus_two_t(t):
-    tc = T.relaxed_toy_threshold(t)
-    assert tc == pytest.approx(1 - 2 * t)
-    assert T.relaxed_toy_minimizer(t, 0.9 * tc) == 0.0
-    assert T.relaxed_toy_minimizer(t, 0.5 * tc) == 0.0
-    assert T.relaxed_toy_minimizer(t, 1.1 * tc) > 1e-6
-    # no interior pocket below t^2 under the threshold
-    grid = np.linspace(-40, 10, 501)
-    assert (T.relaxed_toy_objective(grid, t, 0.9 * tc) >= t * t).all()
-
-
-def test_minimizer_symmetry_and_edges():
-    assert T.relaxed_toy_minimizer(0.55, 1.0) == pytest.approx(1 - T.relaxed_toy_minimizer(0.45, 1.0), abs=1e-12)
-    assert T.relaxed_toy_minimizer(0.9, 0.1) == 1.0
-    assert T.relaxed_toy_minimizer(0.5, 0.3) == pytest.approx(0.5, abs=1e-6)
-    assert T.relaxed_toy_minimizer(0.0, 3.0) == 0.0
-    assert T.relaxed_toy_threshold(0.0) == np.inf
+from gumbel_utils.relaxed_toy import relaxed_toy_argmin
 
 
 @pytest.mark.parametrize("call", [
-    lambda: T.relaxed_toy_minimizer(1.2, 1.0),
-    lambda: T.relaxed_toy_minimizer(-0.1, 1.0),
-    lambda: T.relaxed_toy_minimizer(np.nan, 1.0),
-    lambda: T.relaxed_toy_minimizer(0.45, 0.0),
-    lambda: T.relaxed_toy_minimizer(0.45, -1.0),
-    lambda: T.relaxed_toy_minimizer(0.45, np.nan),
-    lambda: T.relaxed_toy_objective(np.nan, 0.45, 1.0),
-    lambda: T.relaxed_toy_objective(0.0, 1.5, 1.0),
-    lambda: T.relaxed_toy_objective(0.0, 0.45, 0.0),
-    lambda: T.relaxed_toy_gradient(0.0, 0.45, -2.0),
-    lambda: T.toy_objective_exact(0.0, 2.0),
-])
-def test_bad_values_raise_value_error_naming_the_argument(call):
-    with pytest.raises(ValueError, match=r"\b(t|tau|theta)\b"):
-        call()
-
-
-@pytest.mark.parametrize("call", [
-    lambda: T.relaxed_toy_minimizer("0.45", 1.0),
-    lambda: T.relaxed_toy_minimizer(0.45, "1"),
-    lambda: T.relaxed_toy_minimizer(None, 1.0),
-    lambda: T.relaxed_toy_objective("0", 0.45, 1.0),
     lambda: T.anneal("3"),
     lambda: T.train_toy("score_function", "0.4"),
 ])
 def test_wrong_types_raise_type_error(call):
     with pytest.raises(TypeError):
         call()
-
-
-@settings(max_examples=60)
-@given(t=st.floats(0.0, 1.0), tau=st.floats(0.02, 20.0))
-def test_minimizer_properties(t, tau):
-    p = T.relaxed_toy_minimizer(t, tau)
-    assert 0.0 <= p <= 1.0
-    assert p == pytest.approx(1 - T.relaxed_toy_minimizer(1 - t, tau), abs=1e-7)
-    if t < 0.5 and tau < T.relaxed_toy_threshold(t) * 0.95:
-        assert p == 0.0
 
 
 # ----------------------------------------------------------------------------- schedules
@@ -323,36 +196,9 @@ def test_deterministic_softmax_on_the_toy_ends_at_tau_logit_t():
     assert tr.theta[0, -1] == pytest.approx(0.5 * np.log(0.45 / 0.55), abs=1e-3)
 
 
-# ----------------------------------------------------------------------------- measurements around training
-
-
-def test_logit_scale():
-    theta = np.array([[0.0, 0.0, 0.0], [3.0, 1.0, -1.0], [30.0, 0.0, 0.0]])
-    norm, frac = logit_scale(theta, 0.5, samples=4000, rng=1)
-    np.testing.assert_allclose(norm, np.linalg.norm(theta - theta.mean(1, keepdims=True), axis=1))
-    assert frac[0] < frac[1] < frac[2] == 1.0
-    # shift invariance: adding a constant to every logit changes nothing
-    assert np.array_equal(logit_scale(theta + 5.0, 0.5, samples=4000, rng=1)[1], frac)
-    with pytest.raises(ValueError, match="threshold"):
-        logit_scale(theta, 0.5, threshold=1.0)
-    with pytest.raises(ValueError, match="tau"):
-        logit_scale(theta, 0.0)
-
-
-def test_float32_pitfalls():
-    rows = float32_pitfalls([1.0, 0.5, 0.0], [1.0, 0.1, 0.01], n=20_000, rng=0)
-    assert rows[0].naive_nan32 == 0.0 and rows[0].one_hot32 == 0.0
-    assert rows[2].naive_nan32 > 0.5 and rows[2].naive_nan64 < 0.05
-    assert all(r.stable_nan32 == 0.0 for r in rows)
-    assert all(r.one_hot32 >= r.one_hot64 for r in rows)
-
-
 # ----------------------------------------------------------------------------- Notebook 4's numbers and claims
 # The same calls as notebooks/04_training_temperature.ipynb (same arguments, same seeds): what the notebook
 # prints is what the package computes, and the claims of its text hold for those numbers.
-
-NB_X = np.array([1.0, 0.5, 0.0])
-
 
 @pytest.mark.slow
 def test_notebook_section1_unbiased_reach_the_optimum_biased_stall():
@@ -375,27 +221,8 @@ def test_notebook_section1_unbiased_reach_the_optimum_biased_stall():
 
 
 @pytest.mark.slow
-def test_notebook_section2_toy_numbers():
-    # quadrature against Monte Carlo (the notebook's check)
-    t, tau, theta = 0.45, 0.5, -0.6
-    u = np.random.default_rng(0).random(400_000)
-    mc = (expit((theta + np.log(u) - np.log1p(-u)) / tau) - t) ** 2
-    assert abs(mc.mean() - T.relaxed_toy_objective(theta, t, tau)) < 5 * mc.std() / np.sqrt(mc.size)
-    # the printed table (4 decimals)
-    row45 = T.relaxed_toy_minimizer(0.45, np.array([0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0]))
-    np.testing.assert_allclose(row45, [0.0, 0.0, 0.2328, 0.3554, 0.3770, 0.3567, 0.2507], atol=5e-5)
-    row499 = T.relaxed_toy_minimizer(0.499, np.array([0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0]))
-    np.testing.assert_allclose(row499, [0.4799, 0.4898, 0.4945, 0.4971, 0.4975, 0.4971, 0.4945], atol=5e-5)
-    # the curve: zero below 1 - 2t, positive from 1.1 (1 - 2t) up; 0.48-0.50 for t = 0.499 on [0.05, 5]
-    taus = np.geomspace(0.001, 10, 49)
-    for t in (0.45, 0.499):
-        p = T.relaxed_toy_minimizer(t, taus)
-        tc = T.relaxed_toy_threshold(t)
-        assert (p[taus < tc] == 0).all() and (p[taus > 1.1 * tc] > 0).all()
-    p = T.relaxed_toy_minimizer(0.499, taus)
-    mid = (taus >= 0.05) & (taus <= 5)
-    assert 0.48 < p[mid].min() and p[mid].max() < 0.5
-    # training: which estimators reach the truth
+def test_notebook_section2_toy_training():
+    # which estimators reach the truth
     toy = {name: T.train_toy(name, 0.45, steps=800, lr=0.05, n=8, tau=0.5, seed=[0, 1, 2])
            for name in T.training_estimator_names()}
     for name in ("score_function", "score_function_baseline", "rebar"):
@@ -409,34 +236,6 @@ def test_notebook_section2_toy_numbers():
     assert (toy_499["score_function_baseline"].final_p(100) < 0.01).all()
     assert toy_499["score_function"].final_p(100).max() > 0.5  # one run climbs towards p = 1
     assert (toy_499["gumbel_softmax_grad"].final_p(100) > 0.4).all()
-
-
-@pytest.mark.slow
-def test_notebook_section3_rebar_numbers():
-    from gumbel_utils.conditional import rebar
-    from gumbel_utils.estimators import score_function
-    from gumbel_utils.training_stats import rebar_eta_variance
-
-    fc = OBJECTIVES["cubic"]
-    assert np.array_equal(rebar(NB_X, fc, 10_000, tau=0.3, eta=0.0, rng=1), score_function(NB_X, fc, 10_000, rng=1))
-    taus_b = np.geomspace(0.01, 10, 13)
-    res = {name: bias_variance(name, NB_X, fc, taus_b, n_samples=30_000, rng=20)
-           for name in ("rebar", "gumbel_softmax_grad")}
-    z = {k: np.max(np.abs(r.bias) / r.bias_se, axis=1) for k, r in res.items()}
-    assert (z["rebar"] < 5).all()
-    assert (z["gumbel_softmax_grad"][taus_b >= 0.3] > 5).all()
-    for fo in OBJECTIVES.values():
-        r = bias_variance("rebar", NB_X, fo, taus_b, n_samples=30_000, rng=22)
-        assert np.max(np.abs(r.bias) / r.bias_se) < 5
-    taus_v = np.geomspace(0.01, 10, 25)
-    rv = rebar_eta_variance(NB_X, fc, taus_v, np.linspace(0, 2, 21), n_samples=20_000, rng=23)
-    worse = taus_v[rv.variance_at(1.0) > rv.score_variance]
-    assert worse.max() == pytest.approx(0.5623, abs=1e-3) and worse.size == 15  # "for τ <= 0.562 (15 of 25)"
-    assert (taus_v[rv.variance_at(1.0) <= rv.score_variance] > worse.max()).all()  # and only there
-    assert (rv.variance_opt <= rv.score_variance + 1e-12).all()
-    assert rv.variance_opt[-1] < 0.25 * rv.score_variance  # far below it at large tau
-    base = bias_variance("score_function_baseline", NB_X, fc, n_samples=20_000, rng=24)
-    assert base.variance < rv.score_variance / 2
 
 
 @pytest.mark.slow
@@ -474,19 +273,3 @@ def test_notebook_section5_best_tau_falls_with_the_batch_size():
     star = [mse_optimal_tau(r3, int(n))[0] for n in batch]
     assert star[0] >= star[1] >= star[2] and star[0] > star[2]
     assert all(s > 5 * b for s, b in zip(star, best))  # "the values differ by an order of magnitude"
-
-
-@pytest.mark.slow
-def test_notebook_sections6_7_logit_scale_and_float32():
-    every25 = np.arange(0, 1001, 25)
-    lin = T.train("gumbel_softmax_grad", OBJECTIVES["linear"], np.zeros(3), steps=1000, lr=0.05, n=4, tau=0.5, seed=0)
-    quad_ = T.train("gumbel_softmax_grad", OBJECTIVES["quadratic"], np.zeros(3), steps=1000, lr=0.05, n=4, tau=0.5,
-                    seed=0)
-    n_lin, f_lin = logit_scale(lin.theta[0, every25], 0.5, samples=2000, rng=26)
-    n_quad, f_quad = logit_scale(quad_.theta[0, every25], 0.5, samples=2000, rng=26)
-    assert f_lin[-1] > 0.95 and f_quad[-1] < 0.4 and n_lin[-1] > 2 * n_quad[-1]
-    rows = {r.tau: r for r in float32_pitfalls(NB_X, [1.0, 0.3, 0.1, 0.03, 0.01], n=100_000, rng=27)}
-    assert 0.25 < rows[0.03].naive_nan32 < 0.4 and rows[0.03].naive_nan64 == 0.0
-    assert rows[0.01].naive_nan64 < 0.01
-    assert all(r.stable_nan32 == 0.0 for r in rows.values())
-    assert rows[0.1].one_hot32 > 0.25 and rows[0.1].one_hot64 < 0.06

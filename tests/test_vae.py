@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 
 from gumbel_utils import log_softmax, softmax
-from gumbel_utils._kernels import fill_gumbel
 from gumbel_utils.vae import (
     ESTIMATOR_NAMES,
     CategoricalVAE,

@@ -1,4 +1,6 @@
-"""The static panels of Notebook 3 (:mod:`gumbel_utils.viz.gradient_panels`): the drawn data is the math layer's."""
+"""The static panels of Notebook 3 (:mod:`gumbel_utils.viz.gradient_panels`): the drawn data is the math layer's.
+
+The panels of measurements against the temperature are tested in ``test_viz_bias_variance_panels.py``."""
 
 import matplotlib
 
@@ -11,18 +13,8 @@ import pytest  # noqa: E402
 
 from gumbel_utils import softmax  # noqa: E402
 from gumbel_utils.estimators import ESTIMATORS, conditional_gumbel, gumbel_softmax_grad, score_function  # noqa: E402
-from gumbel_utils.gradient_stats import (  # noqa: E402
-    bias_variance,
-    estimate_spread,
-    k2_moments,
-    log_magnitude_histogram,
-    mse_optimal_tau,
-    relative_bias,
-    resolved_bias2,
-    sweep,
-)
+from gumbel_utils.gradient_stats import estimate_spread, log_magnitude_histogram  # noqa: E402
 from gumbel_utils.objectives import (  # noqa: E402
-    OBJECTIVES,
     Cubic,
     Quadratic,
     argmax_objective_curves,
@@ -93,35 +85,6 @@ def test_plot_running_mean_and_histogram():
     assert values[0] > 0.5  # at tau = 0.01 most estimates are below 1e-6
 
 
-def test_plot_bias_variance_lines_match_results():
-    taus = np.geomspace(0.05, 5, 6)
-    res = sweep(X, Cubic(), taus, n_samples=3000, rng=0)
-    art = G.plot_bias_variance(res, batch=10)
-    for name, r in res.items():
-        np.testing.assert_allclose(art["lines"][(name, 0)].get_ydata(), resolved_bias2(r))
-        np.testing.assert_allclose(art["lines"][(name, 1)].get_ydata(), r.variance)
-        np.testing.assert_allclose(art["lines"][(name, 2)].get_ydata(), r.bias2 + r.variance / 10)
-        assert matplotlib.colors.to_hex(art["lines"][(name, 1)].get_color()) == ESTIMATORS[name].color.lower()
-    star_x = art["stars"]["gumbel_softmax_grad"].get_xdata()[0]
-    assert star_x == pytest.approx(mse_optimal_tau(res["gumbel_softmax_grad"], 10)[0])
-    assert np.isnan(art["stars"]["score_function"].get_xdata()[0])  # no temperature, no star
-
-
-def test_plot_relative_bias_conditional_and_k2():
-    taus = np.geomspace(0.05, 5, 5)
-    res = {n: sweep(X, f, taus, n_samples=2000, rng=1, estimators=["gumbel_softmax_grad", "straight_through"])
-           for n, f in OBJECTIVES.items()}
-    art = G.plot_relative_bias(res)
-    r = res["cubic"]["straight_through"]
-    np.testing.assert_allclose(art[("cubic", "straight_through")].get_ydata(), relative_bias(r)[0])
-    z = conditional_gumbel(X, np.zeros(500, dtype=int), rng=0)
-    art = G.plot_conditional_check(z, z)
-    assert len(art) == 6
-    x2 = [0.5, 0.0]
-    ex = {"gumbel_softmax_grad": k2_moments(x2, Cubic(), taus)}
-    mc = {"gumbel_softmax_grad": bias_variance("gumbel_softmax_grad", x2, Cubic(), taus, n_samples=2000, rng=0)}
-    art = G.plot_k2_exact(ex, mc)
-    np.testing.assert_allclose(art[("gumbel_softmax_grad", "var")].get_ydata(), ex["gumbel_softmax_grad"].variance)
 
 
 def test_plot_estimate_histograms_draws_each_estimator_and_tau():
@@ -134,3 +97,33 @@ def test_plot_estimate_histograms_draws_each_estimator_and_tau():
             np.testing.assert_array_equal(out[(name, tau)]["bars"].get_data().values, log_magnitude_histogram(g[i]))
     small = {(n, t): estimate_spread(est[n][i]).small_share for n in est for i, t in enumerate(taus)}
     assert small[("gumbel_softmax_grad", 0.01)] > 0.9 > small[("gumbel_softmax_grad", 1.0)]
+
+
+
+
+def test_plot_argmax_steps_draws_the_averaged_relaxed_curve_and_keeps_the_legend_above_the_curves():
+    from gumbel_utils.objectives import relaxed_objective_curve
+
+    f = Cubic()
+    grid = np.linspace(-2.0, 4.0, 121)
+    c = relaxed_objective_curve(X, f, sample_gumbel((500, 3), rng=1), grid[::4], tau=0.3)
+    art = G.plot_argmax_steps(X, f, sample_gumbel((3, 3), rng=0), grid, tau=0.3, relaxed=c)
+    np.testing.assert_array_equal(art["relaxed"].get_ydata(), c.value)
+    ax = art["mean"].axes
+    fig = ax.figure
+    fig.canvas.draw()
+    legend_box = ax.get_legend().get_window_extent()
+    for line in [*art["hard"], *art["soft"], art["mean"], art["relaxed"]]:
+        xy = ax.transData.transform(np.column_stack(line.get_data()))
+        inside = ((xy[:, 0] > legend_box.x0) & (xy[:, 0] < legend_box.x1) & (xy[:, 1] > legend_box.y0)
+                  & (xy[:, 1] < legend_box.y1))
+        assert not inside.any(), line.get_label()
+    empty = G.plot_argmax_steps(X, f, sample_gumbel((3, 3), rng=0), grid, tau=0.3)
+    assert len(empty["relaxed"].get_xdata()) == 0
+
+
+def test_plot_conditional_check_draws_both_samplers():
+    z = conditional_gumbel(X, np.zeros(500, dtype=int), rng=0)
+    art = G.plot_conditional_check(z, z)
+    assert len(art) == 6
+    np.testing.assert_array_equal(art[(1, "Eq. 9")].get_xdata(), np.sort(z[:, 1]))

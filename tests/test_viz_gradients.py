@@ -226,3 +226,39 @@ def test_estimate_spread_and_resolved_and_relative_bias():
     rel, resolution = relative_bias(r)
     np.testing.assert_allclose(rel, np.sqrt(r.bias2) / np.linalg.norm(r.exact))
     assert np.all(resolution > 0)
+
+
+# ------------------------------------------------------------------ issue 12: the bias made visible
+
+
+def test_explore_argmax_steps_draws_the_averaged_relaxed_curve():
+    """The dash-dotted curve is relaxed_objective_curve over the noises after the three drawn ones."""
+    from gumbel_utils.objectives import relaxed_objective_curve
+    from gumbel_utils.sampling import sample_gumbel
+
+    ex = G.explore_argmax_steps(seed=2, n_average=300)
+    noise = sample_gumbel((303, 3), rng=2)
+    np.testing.assert_array_equal(ex.state["noise"], sample_gumbel((3, 3), rng=2))  # the same three curves
+    for tau, objective in ((0.3, "cubic"), (3.0, "quadratic")):
+        ex.controls["tau"].value = tau
+        ex.controls["objective"].value = objective
+        c = relaxed_objective_curve(X, OBJECTIVES[objective], noise[3:], ex.state["grid"][::10], tau=tau)
+        np.testing.assert_allclose(ex.artists["relaxed"].get_ydata(), c.value, rtol=1e-12)
+        np.testing.assert_allclose(ex.state["relaxed"].slope, c.slope, rtol=1e-12)
+        assert f"{c.slope[30]:.3f}" in ex.status.value
+    with pytest.raises(ValueError, match="n_average"):
+        G.explore_argmax_steps(n_average=10)
+
+
+def test_explore_bias_variance_marks_the_unresolved_bias_and_keeps_stars_whole():
+    from gumbel_utils.gradient_stats import bias2_upper_bound
+
+    ex = G.explore_bias_variance(n_samples=2000)
+    for name, r in ex.state["results"].items():
+        np.testing.assert_allclose(ex.artists["bounds"][name].get_ydata(), bias2_upper_bound(r))
+        assert not ex.artists["stars"][name].get_clip_on()
+    # every mark lies inside the bias panel's y range
+    lo, hi = ex.artists["axes"][0].get_ylim()
+    marks = np.concatenate([np.asarray(b.get_ydata()) for b in ex.artists["bounds"].values()])
+    marks = marks[np.isfinite(marks)]
+    assert marks.size and lo <= marks.min() and marks.max() <= hi

@@ -298,3 +298,75 @@ def test_is_convex_on_grid():
     with pytest.raises(ValueError, match="values"):
         is_convex_on_grid([1.0, np.nan, 2.0])
 
+
+
+# --------------------------------------------------------------------------- issue 12: figure glitches
+
+
+def _renderer(e):
+    e.fig.canvas.draw()
+    return e.fig.canvas.get_renderer()
+
+
+def _inside(box, xy):
+    return (xy[:, 0] > box.x0) & (xy[:, 0] < box.x1) & (xy[:, 1] > box.y0) & (xy[:, 1] < box.y1)
+
+
+def test_relaxation_path_markers_never_cover_the_vertex_labels():
+    e = viz.explore_relaxation_path(X, tau=0.01)
+    ax = e.artists["point"].axes
+    labels = [t for t in ax.texts if t.get_text().startswith("$e_")]
+    assert len(labels) == 3
+    for seed in range(31):  # every vertex is the Gumbel-max sample for some seed
+        e.controls["seed"].value = seed
+        r = _renderer(e)
+        for marker in (e.artists["vertex"], e.artists["point"]):
+            box = marker.get_window_extent(r)
+            assert not any(box.overlaps(t.get_window_extent(r)) for t in labels), seed
+    title = e.artists["title"].get_window_extent(r)
+    assert title.x1 <= e.fig.bbox.x1 and title.x0 >= 0  # the bar panel's title fits the figure
+
+
+def test_density_shape_marker_whole_at_the_ends_and_labels_apart():
+    e = viz.explore_density_shape()
+    for tau in (e.controls["tau"].min, e.controls["tau"].max):
+        e.controls["tau"].value = 10.0**tau
+        r = _renderer(e)
+        box = e.artists["marker"].get_window_extent(r)
+        assert not e.artists["marker"].get_clip_on()
+        assert box.x0 >= 0 and box.x1 <= e.fig.bbox.x1
+    ax_h, ax_l = e.artists["heatmap"].axes, e.artists["line"].axes
+    r = _renderer(e)
+    colorbars = [a for a in e.fig.axes if a not in (ax_h, ax_l) and a.get_ylabel()]
+    assert colorbars, "the heatmap has a colour key"
+    key = colorbars[0].yaxis.label.get_window_extent(r)
+    assert not key.overlaps(ax_l.yaxis.label.get_window_extent(r))
+    legend = ax_h.get_legend().get_window_extent(r)
+    assert not any(legend.overlaps(t.get_window_extent(r)) for t in ax_h.texts)
+
+
+@pytest.mark.parametrize("logit", [-3.0, 0.5, 3.0])
+def test_binary_legend_stays_off_the_curve_and_the_histogram(logit):
+    e = viz.explore_binary_concrete(logit)
+    ax = e.artists["curve"].axes
+    for tau in (0.01, 0.5, 1.12, 3.0, 10.0):
+        e.controls["tau"].value = tau
+        r = _renderer(e)
+        box = ax.get_legend().get_window_extent(r)
+        curve = ax.transData.transform(np.column_stack(e.artists["curve"].get_data()))
+        assert not _inside(box, curve).any(), tau
+        edges = np.linspace(0, 1, e.state["heights"].size + 1)
+        tops = ax.transData.transform(np.column_stack([0.5 * (edges[1:] + edges[:-1]),
+                                                       np.minimum(e.state["heights"], viz.Y_TOP_BINARY)]))
+        assert not np.any(tops[:, 1][(tops[:, 0] > box.x0) & (tops[:, 0] < box.x1)] > box.y0), tau
+
+
+def test_mean_drift_legend_above_the_curves():
+    e = viz.explore_mean_drift()
+    ax = e.artists["cursor"].axes
+    r = _renderer(e)
+    box = ax.get_legend().get_window_extent(r)
+    for line in ax.get_lines():
+        xy = np.column_stack(line.get_data()).astype(float)
+        if xy.shape[0] > 2:  # the curves and the dashed levels (axhline has 2 points in axes coordinates)
+            assert not _inside(box, ax.transData.transform(xy)).any(), line.get_label()

@@ -1,7 +1,7 @@
-"""Figures and explorers of Notebook 4 (gumbel_utils.viz.training), driven through their controls.
+"""Explorers of Notebook 4 (gumbel_utils.viz.training), driven through their controls.
 
 Each explorer's drawn data (``explorer.state`` and the artists) are compared with the
-package's own computation; every plot_* returns artists only.
+package's own computation. The panels are tested in test_viz_training_panels.py.
 """
 
 from __future__ import annotations
@@ -15,12 +15,10 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
-from matplotlib.artist import Artist  # noqa: E402
 
-from gumbel_utils.gradient_stats import bias_variance  # noqa: E402
-from gumbel_utils.objectives import OBJECTIVES, vertex_values  # noqa: E402
+from gumbel_utils.objectives import OBJECTIVES  # noqa: E402
 from gumbel_utils.training import (anneal, relaxed_toy_minimizer, relaxed_toy_objective,  # noqa: E402
-                                   relaxed_toy_threshold, train, train_toy, training_estimator)
+                                   relaxed_toy_threshold, train, train_toy)
 from gumbel_utils.training_stats import rebar_eta_variance  # noqa: E402
 from gumbel_utils.viz import Explorer  # noqa: E402
 from gumbel_utils.viz import training as V  # noqa: E402
@@ -32,71 +30,10 @@ def _close_figures():
     plt.close("all")
 
 
-def _only_artists(value) -> bool:
-    if isinstance(value, Artist):
-        return True
-    if isinstance(value, dict):
-        return all(_only_artists(v) for v in value.values())
-    if isinstance(value, (list, tuple)):
-        return all(_only_artists(v) for v in value)
-    return type(value).__name__ in ("ErrorbarContainer", "BarContainer")
+def test_the_progress_bar_is_the_packages_one():
+    from gumbel_utils import progress
 
-
-# ----------------------------------------------------------------------------- plot_*
-
-
-def test_plot_functions_return_artists_and_draw_the_data():
-    f = OBJECTIVES["quadratic"]
-    runs = {name: train(name, f, np.zeros(3), steps=20, n=2, tau=0.5, seed=[0, 1])
-            for name in ("score_function", "deterministic_softmax")}
-    art = V.plot_training_curves(runs)
-    assert _only_artists(art)
-    np.testing.assert_allclose(art["score_function"]["line"].get_ydata(), np.median(runs["score_function"].objective, 0))
-    assert art["score_function"]["line"].get_color() == training_estimator("score_function").color
-    assert art["optimum"].get_ydata()[0] == pytest.approx(vertex_values(f, 3).min())
-
-    toy = {"gumbel_softmax_grad": train_toy("gumbel_softmax_grad", 0.45, steps=20, tau=0.5, seed=[0, 1])}
-    art = V.plot_toy_training(toy, targets={"gumbel_softmax_grad": np.full(21, 0.3)}, p_relaxed=0.355)
-    assert _only_artists(art)
-    np.testing.assert_allclose(art["gumbel_softmax_grad"]["line"].get_ydata(), np.median(toy["gumbel_softmax_grad"].p, 0))
-
-    taus = np.geomspace(0.05, 5, 5)
-    p_star = {0.45: relaxed_toy_minimizer(0.45, taus)}
-    art = V.plot_relaxed_minimizer(taus, p_star)
-    assert _only_artists(art)
-    np.testing.assert_allclose(art[0.45]["line"].get_ydata(), p_star[0.45])
-    assert art[0.45]["threshold"].get_xdata()[0] == pytest.approx(0.1)
-
-    x = np.array([1.0, 0.5, 0.0])
-    res = {"rebar": bias_variance("rebar", x, OBJECTIVES["cubic"], taus, n_samples=2000, rng=0)}
-    art = V.plot_rebar_bias(res)
-    assert _only_artists(art)
-    r = rebar_eta_variance(x, OBJECTIVES["cubic"], taus, [0.0, 1.0], n_samples=2000, rng=0)
-    art = V.plot_rebar_variance(r, eta=1.0, baseline=0.25)
-    assert _only_artists(art)
-    np.testing.assert_allclose(art["fixed"].get_ydata(), r.variance_at(1.0))
-    np.testing.assert_allclose(art["optimal"].get_ydata(), r.variance_opt)
-
-    steps = np.arange(0, 2000)
-    sched = anneal(steps, tau0=1.0, tau_min=0.5, rate=1e-3, every=100)
-    art = V.plot_schedule(steps, {"s": sched})
-    np.testing.assert_allclose(art["s"].get_ydata(), sched)
-
-    art = V.plot_batch_tau(taus, {1: np.ones((5, 3)) * 0.1, 8: np.arange(15).reshape(5, 3) * 0.01 + 0.01},
-                           tau_star={1: 2.0})
-    assert _only_artists(art)
-    assert art[8]["best"].get_xdata()[0] == taus[0]
-    art = V.plot_logit_scale(np.arange(3), {"a": [0, 1, 2]}, {"a": [0.1, 0.5, 0.9]})
-    assert _only_artists(art)
-
-
-def test_progress_bar():
-    bar = V.ProgressBar("x", total=4)
-    bar.tick()
-    bar.tick(3)
-    assert bar.widget.value == 4 and bar.widget.bar_style == "success"
-    bar(5, 10)
-    assert (bar.widget.value, bar.widget.max) == (5, 10)
+    assert V.ProgressBar is progress.ProgressBar and V.progress_bar is progress.progress_bar
 
 
 # ----------------------------------------------------------------------------- explorers
@@ -106,7 +43,7 @@ def _figure_fits(ex: Explorer) -> None:
     width, _height = ex.size_px
     assert width <= (560 if ex.layout_mode == "side" else 840)
     assert ex.min_text_px >= 14.0
-    assert _only_artists(ex.artists)
+    assert not ex.non_artists  # artists only (the explorer contract)
 
 
 def test_explore_training_draws_what_train_computes():

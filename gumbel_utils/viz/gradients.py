@@ -1,8 +1,8 @@
 """Figures and explorers of Notebook 3: gradient estimators measured against the exact gradient.
 
-The ``plot_*(data..., *, ax=None)`` panels live in :mod:`gumbel_utils.viz.gradient_panels`
-and are re-exported here, so the notebook imports everything from this module.
-``explore_*(..., *, seed=0)`` build one live figure (an
+The ``plot_*(data..., *, ax=None)`` panels live in :mod:`gumbel_utils.viz.gradient_panels` and
+:mod:`gumbel_utils.viz.bias_variance_panels` and are re-exported here, so the notebook imports
+everything from this module. ``explore_*(..., *, seed=0)`` build one live figure (an
 :class:`~gumbel_utils.viz.explorer.Explorer`, the contract of CONTRIBUTING.md).
 Labels, colours, options and the list of estimators come from the one registry,
 :data:`gumbel_utils.estimators.ESTIMATORS`: a newly registered estimator shows up in
@@ -21,20 +21,24 @@ from numpy.typing import ArrayLike
 
 from ..estimators import ESTIMATORS, gumbel_rao, gumbel_rao_draws
 from ..gradient_stats import estimate_spread, log_magnitude_histogram, sweep
-from ..objectives import OBJECTIVES, argmax_objective_curves, exact_gradient, expected_value
+from ..objectives import OBJECTIVES, argmax_objective_curves, exact_gradient, expected_value, relaxed_objective_curve
 from ..sampling import sample_gumbel
 from ._args import check_choice, check_in_range, check_logit_vector, check_seed, widened_log_range, widened_range
 from .explorer import Explorer, axes_key
-from .gradient_panels import (
-    plot_argmax_steps,
+from .bias_variance_panels import (
     plot_bias_variance,
+    plot_k2_exact,
+    plot_mse_by_batch,
+    plot_relative_bias,
+    update_bias_variance,
+)
+from .gradient_panels import (
+    argmax_steps_ylim,
+    plot_argmax_steps,
     plot_conditional_check,
     plot_estimate_histogram,
     plot_estimate_histograms,
-    plot_k2_exact,
-    plot_relative_bias,
     plot_running_mean,
-    update_bias_variance,
 )
 from .style import CATEGORY_COLORS, course_style, new_figure
 
@@ -45,6 +49,7 @@ __all__ = [  # the panels are re-exported: one import place for the notebook
     "plot_estimate_histograms",
     "plot_bias_variance",
     "update_bias_variance",
+    "plot_mse_by_batch",
     "plot_relative_bias",
     "plot_conditional_check",
     "plot_k2_exact",
@@ -69,12 +74,16 @@ def _objective(objective: Any) -> tuple[str, Any]:
 
 
 def explore_argmax_steps(logits: ArrayLike = (1.0, 0.5, 0.0), objective: str = "cubic", *, tau: float = 0.3,
-                         seed: int = 0) -> Explorer:
+                         seed: int = 0, n_average: int = 500) -> Explorer:
     """Live: move the temperature and watch the relaxed curves smooth the argmax steps.
 
-    Three fixed noises ``sample_gumbel((3, K), rng=seed)``; the first logit moves over
-    ``x_1 ± 3``. The y range holds the curves of every objective at every temperature of
-    the slider, so the axes are drawn once (a cached background).
+    Three fixed noises (the first rows of ``sample_gumbel((3 + n_average, K), rng=seed)``,
+    so the same three as ``sample_gumbel((3, K), rng=seed)``); the first logit moves over
+    ``x_1 ± 3``. The dash-dotted curve is the relaxed objective averaged over the other
+    ``n_average`` noises (:func:`~gumbel_utils.objectives.relaxed_objective_curve`, on 61
+    points): its slope is the relaxed estimator's mean, so the gap between its slope and
+    the black curve's is the bias. The y range holds the curves of every objective at
+    every temperature of the slider, so the axes are drawn once (a cached background).
 
     Parameters
     ----------
@@ -85,21 +94,28 @@ def explore_argmax_steps(logits: ArrayLike = (1.0, 0.5, 0.0), objective: str = "
     tau : float, optional
         Starting temperature (slider over 0.01..10, widened to hold it).
     seed : int, optional
-        Seed of the three noises.
+        Seed of the noises.
+    n_average : int, optional
+        Noises of the averaged relaxed curve (100 to 5,000; 500 keeps a redraw within 30 ms).
 
     Returns
     -------
     Explorer
         Controls ``tau`` and ``objective``; artists as :func:`plot_argmax_steps`;
-        state ``noise``, ``grid``, ``hard``, ``soft``, ``mean``, ``slope``.
+        state ``noise``, ``grid``, ``hard``, ``soft``, ``mean``, ``slope``, ``relaxed``
+        (the :class:`~gumbel_utils.objectives.RelaxedCurve` drawn).
     """
     x = check_logit_vector(logits, (2, len(CATEGORY_COLORS)))
     objective, f0 = _objective(objective)
     tau = check_in_range(tau, 1e-6, 1e6, "tau")
-    g = sample_gumbel((3, x.size), rng=check_seed(seed))
+    n_average = int(check_in_range(n_average, 100, 5000, "n_average"))
+    noise_all = sample_gumbel((3 + n_average, x.size), rng=check_seed(seed))
+    g, g_average = noise_all[:3], noise_all[3:]
     grid = np.linspace(x[0] - 3.0, x[0] + 3.0, 601)
+    coarse = grid[::10]  # 61 points, x_1 itself at index 30
     fig, ax = new_figure(figsize=(8.4, 4.2))
-    art = plot_argmax_steps(x, f0, g, grid, tau=tau, ax=ax)
+    art = plot_argmax_steps(x, f0, g, grid, tau=tau, ax=ax,
+                            relaxed=relaxed_objective_curve(x, f0, g_average, coarse, tau=tau))
     lo, hi = widened_log_range(tau, -2.0, 1.0)
     controls = {
         "tau": widgets.FloatLogSlider(value=tau, base=10, min=lo, max=hi, step=0.05, description="τ"),
@@ -109,8 +125,7 @@ def explore_argmax_steps(logits: ArrayLike = (1.0, 0.5, 0.0), objective: str = "
     curves = [c for f in OBJECTIVES.values() for t in np.geomspace(10.0**lo, 10.0**hi, 7)
               for c in argmax_objective_curves(x, f, g, grid, tau=t)]
     y_lo, y_hi = min(float(np.min(c)) for c in curves), max(float(np.max(c)) for c in curves)
-    pad = 0.08 * (y_hi - y_lo + 1e-9)
-    ax.set_ylim(y_lo - pad, y_hi + pad)
+    ax.set_ylim(*argmax_steps_ylim(y_lo, y_hi))
     state: dict = {"noise": g, "grid": grid}
 
     def update(tau, objective):
@@ -124,10 +139,13 @@ def explore_argmax_steps(logits: ArrayLike = (1.0, 0.5, 0.0), objective: str = "
         e0, slope = expected_value(x, f), exact_gradient(x, f)[0]
         art["tangent"].set_ydata(e0 + slope * (grid - x[0]))
         art["point"].set_ydata([e0])
-        state.update(hard=hard, soft=soft, mean=mean, slope=slope)
-        return f"τ = {tau:.3g}: exact ∂E f/∂x₁ = {slope:.3f}; the steps have slope 0 between their jumps"
+        relaxed = relaxed_objective_curve(x, f, g_average, coarse, tau=tau)
+        art["relaxed"].set_data(relaxed.grid, relaxed.value)
+        state.update(hard=hard, soft=soft, mean=mean, slope=slope, relaxed=relaxed)
+        return (f"τ = {tau:.3g}, at x₁ = {x[0]:g}: exact slope ∂E f/∂x₁ = {slope:.3f}; slope of the averaged relaxed "
+                f"curve (the relaxed estimator's mean) = {relaxed.slope[30]:.3f} ± {relaxed.slope_se[30]:.3f}")
 
-    dynamic = [*art["hard"], *art["soft"], art["mean"], art["tangent"], art["point"]]
+    dynamic = [*art["hard"], *art["soft"], art["mean"], art["tangent"], art["point"], art["relaxed"]]
     return Explorer(fig, controls, update, artists=art, state=state, dynamic=dynamic, background_key=axes_key(ax))
 
 

@@ -85,9 +85,7 @@ _LEGEND = {"frameon": False, "columnspacing": 1.0, "handletextpad": 0.4}
 
 
 def _tau(tau: Any) -> float:
-    t = check_tau(tau)
-    if np.ndim(t) != 0:
-        raise ValueError(f"tau must be one temperature, got shape {np.shape(t)}")
+    t = check_tau(tau, scalar=True)
     return float(t)
 
 
@@ -158,7 +156,7 @@ def explore_relaxation_path(logits: ArrayLike = _DEFAULT_LOGITS, *, tau: float =
         tri["point"].set_markeredgecolor(PALETTE["black"])
         for bar, h in zip(bars["bars"], y):
             bar.set_height(h)
-        title.set_text(f"τ = {tau:.3g}: largest coordinate k = {k + 1}")
+        title.set_text(f"τ = {tau:.3g}: largest is $y_{k + 1}$")  # short: it must fit above the bars
         same = "yes" if k == state["gumbel_max"] else "NO"
         return (f"τ = {tau:.3g}: y = {_fmt(y)}; argmax y = {k + 1}; Gumbel-max argmax(x + g) = "
                 f"{state['gumbel_max'] + 1}; same: {same}")
@@ -217,7 +215,7 @@ def explore_concrete_simplex(
         (mean,) = ax.plot([], [], marker="D", ms=11, color=PALETTE["yellow"], mec=PALETTE["black"], mew=1.5, ls="none",
                           zorder=6, label=r"$E[y]$ (mean)")
         # legend and title are static (drawn once); the heatmap is transparent outside the triangle
-        ax.legend(loc="upper left", bbox_to_anchor=(-0.06, 1.04), fontsize=11, frameon=True, framealpha=0.9)
+        ax.legend(loc="upper left", bbox_to_anchor=(-0.06, 0.99), fontsize=11, frameon=True, framealpha=0.9)
         ax.set_title(f"{n:,} samples over the exact density", fontsize=13)
     state: dict[str, Any] = {"grid": grid, "noise": noise}
 
@@ -291,7 +289,7 @@ def explore_mean_drift(
         ax_t.plot(*TRIANGLE.mean(axis=0), marker="+", ms=14, mew=2, color=PALETTE["black"], ls="none", label="centre")
         (mean,) = ax_t.plot([], [], marker="D", ms=12, color=PALETTE["yellow"], mec=PALETTE["black"], mew=1.5,
                             ls="none", zorder=6, label=r"$E[y]$ at $\tau$")
-        ax_t.set_ylim(-0.42, 0.97)
+        ax_t.set_ylim(-0.44, 1.0)
         ax_t.legend(loc="lower center", bbox_to_anchor=(0.5, -0.02), ncol=2, fontsize=11, **_LEGEND)
         cursor = ax_c.axvline(tau, color=PALETTE["black"], lw=1.5, alpha=0.7)
         dots = ax_c.scatter([tau] * 3, np.zeros(3), s=60, c=CATEGORY_COLORS[:3], edgecolors=PALETTE["black"], zorder=5)
@@ -364,11 +362,16 @@ def explore_density_shape(
     heat = plot_concrete_heatmap(grid, log_density_image(grid, x, tau), ax=ax_h, colorbar=False)
     seg = pts[[0, -1]] @ TRIANGLE
     with course_style():
+        # the colour key on the left of the triangle: on its right it would crowd the next panel's label
+        cbar = fig.colorbar(heat["image"], ax=ax_h, location="left", shrink=0.7, pad=0.0, extend="both",
+                            aspect=15)
+        cbar.set_label(r"$\log p(y)$ (clipped)", fontsize=12, labelpad=2)
         (seg_line,) = ax_h.plot(seg[:, 0], seg[:, 1], color="white", lw=2, ls="--", zorder=4)
         (mode,) = ax_h.plot([], [], marker="X", ms=14, color=PALETTE["vermillion"], mec="white", mew=1.5, ls="none",
                             zorder=6, label="interior mode")
-        ax_h.legend(loc="upper right", bbox_to_anchor=(1.1, 1.03), fontsize=11, frameon=False,
-                    handletextpad=0.2, markerscale=0.8)
+        # in the figure's top left corner, above the colour key: clear of the e3 label and of the triangle
+        ax_h.legend(loc="upper left", bbox_to_anchor=(0.0, 1.0), bbox_transform=fig.transFigure, fontsize=11,
+                    frameon=False, handletextpad=0.2, markerscale=0.8, borderaxespad=0.2).set_in_layout(False)
         (line,) = ax_l.plot(s, concrete_log_prob(pts, x, tau), color=PALETTE["blue"])
         ax_l.axvline(2.0 / 3.0, color=PALETTE["black"], ls=":", lw=1.2)
         ax_l.text(2.0 / 3.0, 0.02, " centre", transform=ax_l.get_xaxis_transform(), fontsize=11)
@@ -390,7 +393,8 @@ def explore_density_shape(
         ax_s.text(t_lo * 1.2, 0.7, "log-convex", va="center", fontsize=11)
         ax_s.text(lc * 0.95, 0.7, r"$1/(K-1)$", va="center", ha="right", fontsize=11, color=PALETTE["blue"])
         ax_s.text(t_hi * 0.96, 0.7, f"interior mode (τ > {mt:.2f})", va="center", ha="right", fontsize=11)
-        (marker,) = ax_s.plot([tau], [0.3], marker="^", ms=13, color=PALETTE["black"], ls="none")
+        # not clipped: at the ends of the scale the marker would be cut in half
+        (marker,) = ax_s.plot([tau], [0.3], marker="^", ms=13, color=PALETTE["black"], ls="none", clip_on=False)
         ax_s.set_xlabel(r"temperature $\tau$")
     state: dict[str, Any] = {"grid": grid, "s": s, "points": pts, "mode_threshold": mt}
 

@@ -80,13 +80,15 @@ def plot_simplex_frame(*, ax=None, labels: Sequence[str] | None = None) -> dict[
     with course_style():
         closed = np.vstack([TRIANGLE, TRIANGLE[:1]])
         (outline,) = ax.plot(closed[:, 0], closed[:, 1], color=PALETTE["black"], lw=2.5, zorder=3)
-        offsets = [(-0.02, -0.06, "left"), (1.02, -0.06, "right"), (0.5, 0.92, "center")]
+        # Labels kept clear of a marker sitting on their vertex (the Gumbel-max square, a sample,
+        # softmax(x)): below e1 and e2, above e3, with a gap of about 0.05 (a marker's radius).
+        offsets = [(-0.02, -0.05, "left", "top"), (1.02, -0.05, "right", "top"), (0.5, 0.92, "center", "bottom")]
         texts = [
-            ax.text(ox, oy, lab, ha=ha, va="center", color=CATEGORY_COLORS[k], fontsize=13, fontweight="bold")
-            for k, ((ox, oy, ha), lab) in enumerate(zip(offsets, labels))
+            ax.text(ox, oy, lab, ha=ha, va=va, color=CATEGORY_COLORS[k], fontsize=13, fontweight="bold")
+            for k, ((ox, oy, ha, va), lab) in enumerate(zip(offsets, labels))
         ]
         ax.set_xlim(-0.08, 1.08)
-        ax.set_ylim(-0.11, 0.97)
+        ax.set_ylim(-0.13, 1.0)
         ax.set_aspect("equal")
         ax.axis("off")
     return {"outline": outline, "labels": texts}
@@ -127,8 +129,11 @@ def plot_relaxation_path(logits: ArrayLike, noise: ArrayLike, tau: float, *, ax=
         (vertex,) = ax.plot(*TRIANGLE[k], marker="s", ms=13, mfc="none", mec=PALETTE["black"], mew=2, ls="none",
                             label=r"argmax$(x+g)$")
         (point,) = ax.plot(xy[0], xy[1], marker="o", ms=14, color=CATEGORY_COLORS[k], mec=PALETTE["black"], mew=1.5,
-                           ls="none", label=r"$y=\mathrm{softmax}((x+g)/\tau)$", zorder=5)
-        ax.set_ylim(-0.42, 0.97)
+                           ls="none", zorder=5)
+        # the legend shows a neutral dot: the point itself takes the colour of its largest coordinate
+        ax.plot([], [], marker="o", ms=14, color="0.85", mec=PALETTE["black"], mew=1.5, ls="none",
+                label=r"$y=\mathrm{softmax}((x+g)/\tau)$")
+        ax.set_ylim(-0.44, 1.0)
         ax.legend(loc="lower center", bbox_to_anchor=(0.5, -0.02), ncol=2, fontsize=11, **_LEGEND)
     return {"path": path_line, "point": point, "vertex": vertex, "centre": centre_mark}
 
@@ -279,7 +284,8 @@ def plot_mean_vs_tau(logits: ArrayLike, taus: ArrayLike, noise: ArrayLike, *, ax
         ax.set_xscale("log")
         ax.set_xlabel(r"temperature $\tau$ (log scale)")
         ax.set_ylabel(r"$E[y_k]$ (Monte Carlo)")
-        ax.set_ylim(0, max(0.75, float(p.max()) + 0.1))
+        # room above the highest curve for the two-row legend, so that no curve runs through it
+        ax.set_ylim(0, max(0.75, float(p.max()) + 0.1) + 0.15)
         ax.legend(loc="upper left", ncol=2, fontsize=11, **_LEGEND)
     return {"lines": lines}
 
@@ -353,5 +359,7 @@ def plot_binary_concrete(logit: float, tau: float, samples: ArrayLike, *, ax=Non
         ax.set_xlim(0, 1)
         ax.set_xlabel(r"$y = \sigma((x + L)/\tau)$")
         ax.set_ylabel("density")
-        ax.legend(loc="upper center", fontsize=11, frameon=False)
+        # left of centre, half-way up: the density's peak (near y = 1/2 at a large tau) and the piles at
+        # 0 and 1 (small tau) stay clear of it for every logit in [-3, 3]
+        ax.legend(loc="center left", bbox_to_anchor=(0.06, 0.7), fontsize=11, frameon=False)
     return {"bars": bars, "curve": curve}

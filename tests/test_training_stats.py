@@ -1,0 +1,113 @@
+"""gumbel_utils.training_stats: logit scale along training, REBAR's variance against eta, float32 pitfalls.
+
+The last tests check the numbers Notebook 4 prints and the claims its text makes about these
+measurements, with the notebook's own calls (same arguments, same seeds).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from gumbel_utils.gradient_stats import bias_variance, summarize
+from gumbel_utils.objectives import OBJECTIVES, Cubic
+from gumbel_utils.training import train
+from gumbel_utils.training_stats import float32_pitfalls, logit_scale, rebar_eta_variance
+
+NB_X = np.array([1.0, 0.5, 0.0])
+
+
+def test_logit_scale():
+    theta = np.array([[0.0, 0.0, 0.0], [3.0, 1.0, -1.0], [30.0, 0.0, 0.0]])
+    norm, frac = logit_scale(theta, 0.5, samples=4000, rng=1)
+    np.testing.assert_allclose(norm, np.linalg.norm(theta - theta.mean(1, keepdims=True), axis=1))
+    assert frac[0] < frac[1] < frac[2] == 1.0
+    # shift invariance: adding a constant to every logit changes nothing
+    assert np.array_equal(logit_scale(theta + 5.0, 0.5, samples=4000, rng=1)[1], frac)
+    with pytest.raises(ValueError, match="threshold"):
+        logit_scale(theta, 0.5, threshold=1.0)
+    with pytest.raises(ValueError, match="tau"):
+        logit_scale(theta, 0.0)
+
+
+def test_float32_pitfalls():
+    rows = float32_pitfalls([1.0, 0.5, 0.0], [1.0, 0.1, 0.01], n=20_000, rng=0)
+    assert rows[0].naive_nan32 == 0.0 and rows[0].one_hot32 == 0.0
+    assert rows[2].naive_nan32 > 0.5 and rows[2].naive_nan64 < 0.05
+    assert all(r.stable_nan32 == 0.0 for r in rows)
+    assert all(r.one_hot32 >= r.one_hot64 for r in rows)
+
+
+def test_logit_scale_bad_input():
+    with pytest.raises(ValueError, match="tau"):
+        logit_scale(np.zeros(3), [0.5, 1.0])
+    with pytest.raises(ValueError, match="theta"):
+        logit_scale([0.0], 0.5)
+    with pytest.raises(ValueError, match="theta"):
+        logit_scale([np.inf, 0.0], 0.5)
+    with pytest.raises(TypeError, match="tau"):
+        logit_scale(np.zeros(3), "0.5")
+
+
+def test_rebar_variance_at_any_eta_is_the_parabola_on_the_same_draws():
+    taus = np.array([0.1, 1.0])
+    r = rebar_eta_variance(NB_X, Cubic(), taus, [0.0, 0.5, 1.0, 2.0], n_samples=3000, rng=5)
+    etas = np.linspace(-0.5, 2.5, 7)
+    grid = r.variance_at(etas)  # (T, E): one parabola per temperature
+    assert grid.shape == (2, 7) and r.variance_at(1.0).shape == (2,)
+    for j, eta in enumerate(etas):
+        np.testing.assert_allclose(grid[:, j], r.variance_at(eta), rtol=1e-14)
+    np.testing.assert_allclose(r.variance_at(r.eta), r.variance, rtol=1e-10)
+    # the measured spread is summarize's (trace of the covariance and its standard error), draw for draw
+    from gumbel_utils.conditional import rebar
+
+    seed = int(np.random.default_rng(5).integers(2**63))
+    s = summarize(rebar(NB_X, Cubic(), 3000, tau=taus, rng=seed, eta=0.5), np.zeros(3))
+    np.testing.assert_allclose(r.variance[:, 1], s.variance, rtol=1e-10)
+    np.testing.assert_allclose(r.variance_se[:, 1], s.variance_se, rtol=1e-6)
+
+
+# ----------------------------------------------------------------------------- Notebook 4's numbers and claims
+
+
+@pytest.mark.slow
+def test_notebook_section3_rebar_numbers():
+    from gumbel_utils.conditional import rebar
+    from gumbel_utils.estimators import score_function
+
+    fc = OBJECTIVES["cubic"]
+    assert np.array_equal(rebar(NB_X, fc, 10_000, tau=0.3, eta=0.0, rng=1), score_function(NB_X, fc, 10_000, rng=1))
+    taus_b = np.geomspace(0.01, 10, 13)
+    res = {name: bias_variance(name, NB_X, fc, taus_b, n_samples=30_000, rng=20)
+           for name in ("rebar", "gumbel_softmax_grad")}
+    z = {k: np.max(np.abs(r.bias) / r.bias_se, axis=1) for k, r in res.items()}
+    assert (z["rebar"] < 5).all()
+    assert (z["gumbel_softmax_grad"][taus_b >= 0.3] > 5).all()
+    for fo in OBJECTIVES.values():
+        r = bias_variance("rebar", NB_X, fo, taus_b, n_samples=30_000, rng=22)
+        assert np.max(np.abs(r.bias) / r.bias_se) < 5
+    taus_v = np.geomspace(0.01, 10, 25)
+    rv = rebar_eta_variance(NB_X, fc, taus_v, np.linspace(0, 2, 21), n_samples=20_000, rng=23)
+    worse = taus_v[rv.variance_at(1.0) > rv.score_variance]
+    assert worse.max() == pytest.approx(0.5623, abs=1e-3) and worse.size == 15  # "for τ <= 0.562 (15 of 25)"
+    assert (taus_v[rv.variance_at(1.0) <= rv.score_variance] > worse.max()).all()  # and only there
+    assert (rv.variance_opt <= rv.score_variance + 1e-12).all()
+    assert rv.variance_opt[-1] < 0.25 * rv.score_variance  # far below it at large tau
+    base = bias_variance("score_function_baseline", NB_X, fc, n_samples=20_000, rng=24)
+    assert base.variance < rv.score_variance / 2
+
+
+@pytest.mark.slow
+def test_notebook_sections6_7_logit_scale_and_float32():
+    every25 = np.arange(0, 1001, 25)
+    lin = train("gumbel_softmax_grad", OBJECTIVES["linear"], np.zeros(3), steps=1000, lr=0.05, n=4, tau=0.5, seed=0)
+    quad_ = train("gumbel_softmax_grad", OBJECTIVES["quadratic"], np.zeros(3), steps=1000, lr=0.05, n=4, tau=0.5,
+                    seed=0)
+    n_lin, f_lin = logit_scale(lin.theta[0, every25], 0.5, samples=2000, rng=26)
+    n_quad, f_quad = logit_scale(quad_.theta[0, every25], 0.5, samples=2000, rng=26)
+    assert f_lin[-1] > 0.95 and f_quad[-1] < 0.4 and n_lin[-1] > 2 * n_quad[-1]
+    rows = {r.tau: r for r in float32_pitfalls(NB_X, [1.0, 0.3, 0.1, 0.03, 0.01], n=100_000, rng=27)}
+    assert 0.25 < rows[0.03].naive_nan32 < 0.4 and rows[0.03].naive_nan64 == 0.0
+    assert rows[0.01].naive_nan64 < 0.01
+    assert all(r.stable_nan32 == 0.0 for r in rows.values())
+    assert rows[0.1].one_hot32 > 0.25 and rows[0.1].one_hot64 < 0.06
