@@ -20,6 +20,7 @@ from gumbel_utils.gradient_stats import sweep  # noqa: E402
 from gumbel_utils.objectives import Cubic  # noqa: E402
 from gumbel_utils.registry import ESTIMATORS  # noqa: E402
 from gumbel_utils.viz import gradients  # noqa: E402
+from _timing import print_control_timings  # noqa: E402  (benchmarks/ is the script's folder)
 
 X = np.array([1.0, 0.5, 0.0])
 TAUS = np.geomspace(0.01, 10, 25)
@@ -53,27 +54,13 @@ def main() -> None:
     print("## Notebook 3 explorers (update + draw + PNG per control change)\n")
     print("Wall-clock p50/p95 from `explorer.timings`; CPU p95 from `time.process_time` (what the redraw costs")
     print("on an idle core: on a machine shared with other jobs the wall clock is longer).\n")
-    print("| explorer | control | moves | p50 | p95 | CPU p95 | target |")
-    print("|---|---|---|---|---|---|---|")
     cases = [
         ("explore_argmax_steps", "tau", list(np.geomspace(0.01, 10, 20)), 0.030),
         ("explore_estimate_histogram", "tau", list(np.geomspace(0.003, 10, 20)), 0.030),
         ("explore_bias_variance", "n", [3, 10, 30, 100, 300, 1000, 1, 3, 10, 30], 1.0),
         ("explore_bias_variance", "x1", [0.0, 0.5, 1.5, -1.0, 2.0], 1.0),
     ]
-    for builder, control, values, target in cases:
-        ex = getattr(gradients, builder)()
-        start = len(ex.timings)
-        cpu = []
-        for v in values:
-            c0 = time.process_time()
-            ex.controls[control].value = v
-            cpu.append(time.process_time() - c0)
-        t = np.array(ex.timings[start:])
-        p50, p95, c95 = np.percentile(t, 50), np.percentile(t, 95), np.percentile(cpu, 95)
-        ok = "ok" if p95 <= target else ("ok on CPU time" if c95 <= target else "over")
-        print(f"| {builder} | {control} | {t.size} | {1e3 * p50:.0f} ms | {1e3 * p95:.0f} ms | {1e3 * c95:.0f} ms | "
-              f"{1e3 * target:.0f} ms ({ok}) |")
+    print_control_timings(gradients, cases)
 
 
 if __name__ == "__main__":

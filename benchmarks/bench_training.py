@@ -23,6 +23,7 @@ from gumbel_utils.objectives import OBJECTIVES  # noqa: E402
 from gumbel_utils.training import (anneal, relaxed_toy_minimizer, train, train_toy,  # noqa: E402
                                    training_estimator_names)
 from gumbel_utils.viz import training as views  # noqa: E402
+from _timing import print_control_timings  # noqa: E402  (benchmarks/ is the script's folder)
 
 X = np.array([1.0, 0.5, 0.0])
 
@@ -79,8 +80,6 @@ def main() -> None:
     print(f"| 49 temperatures, one call | {1e3 * med:.0f} ms | {1e3 * best:.0f} ms |")
 
     print("\n## Notebook 4 explorers (update + draw + PNG per control change)\n")
-    print("| explorer | control | moves | p50 | p95 | CPU p95 | target |")
-    print("|---|---|---|---|---|---|---|")
     cases = [
         ("explore_relaxed_toy", "tau", list(10.0 ** np.arange(-2.0, 1.01, 0.125)), 0.030),
         ("explore_rebar_variance", "tau", list(10.0 ** np.arange(-2.0, 1.01, 0.125)), 0.030),
@@ -90,19 +89,7 @@ def main() -> None:
         ("explore_training", "n", [1, 16, 64], 1.0),
         ("explore_annealing", "tau_min", [0.2, 0.5, 0.01, 0.1], 1.0),
     ]
-    for builder, control, values, target in cases:
-        ex = getattr(views, builder)()
-        start = len(ex.timings)
-        cpu = []
-        for v in values:
-            c0 = time.process_time()
-            ex.controls[control].value = v
-            cpu.append(time.process_time() - c0)
-        t = np.array(ex.timings[start:])
-        p50, p95, c95 = np.percentile(t, 50), np.percentile(t, 95), np.percentile(cpu, 95)
-        ok = "ok" if p95 <= target else ("ok on CPU time" if c95 <= target else "over")
-        print(f"| {builder} | {control} | {t.size} | {1e3 * p50:.0f} ms | {1e3 * p95:.0f} ms | {1e3 * c95:.0f} ms | "
-              f"{1e3 * target:.0f} ms ({ok}) |")
+    print_control_timings(views, cases)
 
 
 if __name__ == "__main__":

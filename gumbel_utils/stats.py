@@ -8,11 +8,13 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import stats
 
+from ._checks import as_real_array
+
 __all__ = ["frequencies", "total_variation", "GoodnessOfFit", "goodness_of_fit", "expected_total_variation", "running_mean"]
 
 
 def _check_probs(probs: ArrayLike, name: str = "probs") -> np.ndarray:
-    p = np.asarray(probs, dtype=np.float64)
+    p = as_real_array(probs, name)
     if p.ndim != 1 or p.size == 0:
         raise ValueError(f"{name} must be a non-empty 1-D array, got shape {p.shape}")
     if not np.isfinite(p).all() or (p < 0).any() or not np.isclose(p.sum(), 1.0, atol=1e-9):
@@ -55,10 +57,21 @@ def total_variation(p: ArrayLike, q: ArrayLike) -> float:
     It is the largest difference in probability the two give to any event; for
     empirical frequencies of N samples it shrinks like :math:`1/\sqrt{N}`.
 
+    Parameters
+    ----------
+    p, q : array_like, shape (K,)
+        Probability vectors: finite, >= 0, summing to 1 (ValueError naming the argument otherwise).
+
+    Examples
+    --------
     >>> total_variation([0.5, 0.5], [0.9, 0.1])
     0.4
+    >>> total_variation([2, 3], [0.5, 0.5])
+    Traceback (most recent call last):
+    ...
+    ValueError: p must be finite, >= 0 and sum to 1
     """
-    p, q = np.asarray(p, dtype=np.float64), np.asarray(q, dtype=np.float64)
+    p, q = _check_probs(p, "p"), _check_probs(q, "q")
     if p.shape != q.shape:
         raise ValueError(f"p and q must have the same shape, got {p.shape} and {q.shape}")
     return float(0.5 * np.abs(p - q).sum())

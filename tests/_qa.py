@@ -241,6 +241,9 @@ def control_values(control, n: int = 5) -> list[Any]:
         values = [not control.value, control.value]
     elif kind == "log-slider":
         exponents = np.linspace(control.min, control.max, n)
+        if control.step:  # the exponents a learner can reach with the slider
+            exponents = [min(control.min + round((e - control.min) / control.step) * control.step, control.max)
+                         for e in exponents]
         values = [float(control.base ** round(float(e), 10)) for e in exponents]
     elif kind == "int":
         step = control.step or 1

@@ -29,6 +29,15 @@ def test_total_variation():
         total_variation([0.5, 0.5], [1.0])
 
 
+@pytest.mark.parametrize("p, q, name", [([2.0, 3.0], [0.5, 0.5], "p"), ([0.5, 0.5], [0.7, 0.7], "q"),
+                                         ([1.5, -0.5], [0.5, 0.5], "p"), ([0.5, 0.5], [np.nan, 1.0], "q")])
+def test_total_variation_checks_that_its_inputs_are_distributions(p, q, name):
+    with pytest.raises(ValueError, match=f"{name} must be finite, >= 0 and sum to 1"):
+        total_variation(p, q)
+    with pytest.raises(TypeError, match="p must be real numbers"):
+        total_variation(["a", "b"], [0.5, 0.5])
+
+
 def test_total_variation_of_empirical_frequencies_shrinks_like_one_over_sqrt_n():
     p = np.array([0.1, 0.2, 0.3, 0.4])
     rng = np.random.default_rng(0)

@@ -2,8 +2,9 @@
 
 Explorers check what they are given like the package does: a value outside a
 slider's range widens the range (never a silent clamp), an unknown name raises
-``ValueError`` listing the valid ones, a wrong length raises ``ValueError``, a
-wrong type ``TypeError``.
+``ValueError`` listing the valid ones (:func:`gumbel_utils._checks.check_choice`, the
+one choice check of the package), a wrong length raises ``ValueError``, a wrong type
+``TypeError``.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from numpy.typing import ArrayLike
 
 from .._checks import check_logits
 
-__all__ = ["check_seed", "check_choice", "check_logit_vector", "widened_range", "widened_log_range", "check_in_range"]
+__all__ = ["check_seed", "check_logit_vector", "widened_range", "widened_log_range", "check_in_range"]
 
 
 def check_seed(seed: Any, name: str = "seed") -> int:
@@ -27,16 +28,6 @@ def check_seed(seed: Any, name: str = "seed") -> int:
     if seed < 0:
         raise ValueError(f"{name} must be >= 0, got {seed}")
     return int(seed)
-
-
-def check_choice(value: Any, valid: Iterable[str] | Mapping[str, Any], name: str) -> str:
-    """``value`` if it is one of ``valid``, else ``ValueError`` listing the valid names."""
-    names = list(valid)
-    if not isinstance(value, str):
-        raise TypeError(f"{name} must be a str (one of {', '.join(map(repr, names))}), got {type(value).__name__}")
-    if value not in names:
-        raise ValueError(f"unknown {name} {value!r}; valid: {', '.join(map(repr, names))}")
-    return value
 
 
 def check_logit_vector(logits: ArrayLike, length: int | tuple[int, int], name: str = "logits") -> np.ndarray:

@@ -19,11 +19,12 @@ import ipywidgets as widgets
 import numpy as np
 from numpy.typing import ArrayLike
 
+from .._checks import check_choice
 from ..estimators import ESTIMATORS, gumbel_rao, gumbel_rao_draws
 from ..gradient_stats import estimate_spread, log_magnitude_histogram, sweep
 from ..objectives import OBJECTIVES, argmax_objective_curves, exact_gradient, expected_value, relaxed_objective_curve
 from ..sampling import sample_gumbel
-from ._args import check_choice, check_in_range, check_logit_vector, check_seed, widened_log_range, widened_range
+from ._args import check_in_range, check_logit_vector, check_seed, widened_log_range, widened_range
 from .explorer import Explorer, axes_key
 from .bias_variance_panels import (
     plot_bias_variance,

@@ -24,14 +24,13 @@ import ipywidgets as widgets
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .._checks import check_choice as check_one_of
-from .._checks import check_count, check_tau
+from .._checks import check_choice, check_count, check_tau
 from ..objectives import OBJECTIVES, vertex_values
 from ..progress import ProgressBar, progress_bar
 from ..relaxed_toy import relaxed_toy_curves, relaxed_toy_minimizer, relaxed_toy_threshold
 from ..training import anneal, train, train_toy, training_estimator, training_estimator_names
 from ..training_stats import rebar_eta_variance
-from ._args import check_choice, check_in_range, check_logit_vector, check_seed, widened_log_range
+from ._args import check_in_range, check_logit_vector, check_seed, widened_log_range
 from .explorer import Explorer
 from .style import PALETTE, course_style, new_figure
 from .training_panels import (
@@ -128,7 +127,7 @@ def explore_training(objective: str = "quadratic", *, tau: float = 0.5, lr: floa
     tau, seed = check_tau(tau, scalar=True), check_seed(seed)
     lr = check_in_range(lr, 1e-6, 10.0, "lr")
     ns = [1, 2, 4, 8, 16, 32, 64]
-    n = check_one_of(check_count(n, "n"), ns, "n")
+    n = check_choice(check_count(n, "n"), ns, "n")
     steps = int(check_in_range(steps, 10, 1000, "steps"))
     names = list(training_estimator_names() if estimators is None else estimators)
     for name in names:
@@ -209,7 +208,7 @@ def explore_relaxed_toy(t: float = 0.45, *, tau: float = 1.0, seed: int = 0) -> 
         ``threshold``, ``title``; state ``t``, ``tau``, ``p_star``, ``p``, ``relaxed``, ``taus``, ``curve``.
     """
     ts = [0.3, 0.4, 0.45, 0.49, 0.499]
-    t = check_one_of(check_in_range(t, 0.0, 1.0, "t"), ts, "t")
+    t = check_choice(check_in_range(t, 0.0, 1.0, "t"), ts, "t")
     tau, _ = check_tau(tau, scalar=True), check_seed(seed)
     lo_e, hi_e = widened_log_range(tau, -2.0, 1.0)
     exps = np.arange(lo_e, hi_e + 1e-9, 0.125)
