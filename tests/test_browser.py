@@ -29,30 +29,19 @@ down by fixture finalisers, also when a test fails.
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 import time
 
 import nbformat
 import pytest
 
+import _browser
 import _qa
 from _jupyterlab import JupyterLab
 
 pytestmark = pytest.mark.browser
 
 NOTEBOOKS = _qa.discover_notebooks()
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 RUN_ALL_TIMEOUT_S = 240
 REDRAW_TIMEOUT_S = 30
 #: A lecture-hall projector (issue 13): every explorer must be readable and fit at this size.
@@ -61,46 +50,17 @@ VIEWPORT = {"width": 1280, "height": 720}
 MIN_TEXT_CSS_PX = 14.0
 
 
-def _unavailable(reason: str):
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"browser test is mandatory under CI=true: {reason}", pytrace=False)
-    pytest.skip(f"browser test skipped: {reason}")
-
-
-@pytest.fixture(scope="session")
-def chromium_path():
-    path = shutil.which("chromium")
-    if not path:
-        _unavailable("no `chromium` on PATH (install Debian's chromium package: apt-get install chromium)")
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError as err:
-        _unavailable(f"playwright is not installed ({err})")
-    return path
-
-
 # Module scope, not session: Playwright's sync API runs its own event loop in this thread until
 # stopped, and other modules (the lab-workflow, site and projector tests, the site build's
 # asyncio.run) need the thread free once this module is done.
 @pytest.fixture(scope="module")
-def browser(chromium_path):
-    from playwright.sync_api import sync_playwright
-
-    manager = sync_playwright().start()
-    try:
-        chromium = manager.chromium.launch(executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS)
-    except Exception:
-        manager.stop()
-        raise
-    try:
+def browser():
+    with _browser.chromium("browser test") as chromium:
         yield chromium
-    finally:
-        chromium.close()
-        manager.stop()
 
 
 @pytest.fixture(scope="module")
-def lab(tmp_path_factory, chromium_path):
+def lab(tmp_path_factory, browser):
     server = JupyterLab(_qa.NOTEBOOKS_DIR, tmp_path_factory.mktemp("jupyterlab"))
     try:
         server.start()

@@ -33,23 +33,20 @@ from pathlib import Path
 import nbformat
 import pytest
 
+import _browser
 import _qa
 from _jupyterlab import JupyterLab
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 RUN_FIRST = "01_"  # the notebook that is run before it is saved (the others are opened and saved)
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 VIEWPORT = {"width": 1280, "height": 720}
 RUN_ALL_TIMEOUT_S = 180
 ARTIFACTS = _qa.ARTIFACTS_DIR / "lab-workflow"
 
 
 def _unavailable(reason: str):
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"the lab workflow test is mandatory under CI=true: {reason}", pytrace=False)
-    pytest.skip(f"lab workflow test skipped: {reason}")
+    _browser.unavailable(reason, "the lab workflow test")
 
 
 def git(repo: Path, *args: str, check: bool = True) -> str:
@@ -122,24 +119,8 @@ def clone(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    chromium = shutil.which("chromium")
-    if not chromium:
-        _unavailable("no `chromium` on PATH (install Debian's chromium package: apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as err:
-        _unavailable(f"playwright is not installed ({err})")
-    manager = sync_playwright().start()
-    try:
-        launched = manager.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
-    except Exception:
-        manager.stop()
-        raise
-    try:
-        yield launched
-    finally:
-        launched.close()
-        manager.stop()
+    with _browser.chromium("lab workflow test") as chromium:
+        yield chromium
 
 
 @pytest.fixture(scope="module")
