@@ -20,18 +20,7 @@ from gumbel_utils.vae import (
     train,
 )
 
-
-@pytest.fixture(scope="module")
-def data():
-    return load_digits_binary()
-
-
-def _small(seed=1, latents=3, categories=4, hidden=6):
-    return CategoricalVAE(latents, categories, hidden, rng=seed)
-
-
-def _batch(data, n=5):
-    return data[0][:n]
+from _vae_fixtures import _batch, _small, data  # noqa: F401  (data is a pytest fixture)
 
 
 def _noise(model, n, seed=2):

@@ -10,21 +10,10 @@ from scipy import integrate
 
 from gumbel_utils import binary_concrete_log_prob, log_softmax, softmax
 from gumbel_utils._kernels import fill_gumbel
-from gumbel_utils.vae import CategoricalVAE, analytic_kl, load_digits_binary
+from gumbel_utils.vae import CategoricalVAE, analytic_kl
 from gumbel_utils.vae_stats import code_usage, logit_gradient_variance, relaxed_decodes, relaxed_kl
 
-
-@pytest.fixture(scope="module")
-def data():
-    return load_digits_binary()
-
-
-def _small(seed=1, latents=3, categories=4, hidden=6):
-    return CategoricalVAE(latents, categories, hidden, rng=seed)
-
-
-def _batch(data, n=5):
-    return data[0][:n]
+from _vae_fixtures import _batch, _small, data  # noqa: F401  (data is a pytest fixture)
 
 
 def _hard(perturbed):
