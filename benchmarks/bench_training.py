@@ -20,8 +20,10 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 from gumbel_utils.conditional import rebar  # noqa: E402
 from gumbel_utils.estimators import score_function  # noqa: E402
 from gumbel_utils.objectives import OBJECTIVES  # noqa: E402
-from gumbel_utils.training import (anneal, relaxed_toy_minimizer, train, train_toy,  # noqa: E402
-                                   training_estimator_names)
+from gumbel_utils.registry import ESTIMATORS  # noqa: E402
+from gumbel_utils.relaxed_toy import relaxed_toy_minimizer  # noqa: E402
+from gumbel_utils.schedules import anneal  # noqa: E402
+from gumbel_utils.training import train_logits, train_toy  # noqa: E402
 from gumbel_utils.viz import training as views  # noqa: E402
 from _timing import print_control_timings  # noqa: E402  (benchmarks/ is the script's folder)
 
@@ -53,22 +55,22 @@ def main() -> None:
     print("| run | runs x steps | median | per run | CPU per run |")
     print("|---|---|---|---|---|")
     q = OBJECTIVES["quadratic"]
-    for name in training_estimator_names():
-        med, _, cpu = timed(lambda name=name: train(name, q, np.zeros(3), steps=400, lr=0.05, n=4, tau=0.5,
-                                                     seed=[0, 1, 2]))
+    for name in ESTIMATORS:
+        med, _, cpu = timed(lambda name=name: train_logits(name, q, np.zeros(3), steps=400, lr=0.05, batch=4,
+                                                            tau=0.5, rng=[0, 1, 2]))
         print(f"| section 1, {name} | 3 x 400 | {med:.2f} s | {med / 3:.2f} s | {cpu / 3:.2f} s |")
-    for name in training_estimator_names():
-        med, _, cpu = timed(lambda name=name: train_toy(name, 0.45, steps=800, lr=0.05, n=8, tau=0.5,
-                                                         seed=[0, 1, 2]))
+    for name in ESTIMATORS:
+        med, _, cpu = timed(lambda name=name: train_toy(name, 0.45, steps=800, lr=0.05, batch=8, tau=0.5,
+                                                         rng=[0, 1, 2]))
         print(f"| toy t = 0.45, {name} | 3 x 800 | {med:.2f} s | {med / 3:.2f} s | {cpu / 3:.2f} s |")
     sched = functools.partial(anneal, tau0=1.0, tau_min=0.05, rate=2.5e-3, every=100)
-    med, _, cpu = timed(lambda: train_toy("gumbel_softmax_grad", 0.45, steps=2000, lr=0.05, n=16, tau=sched,
-                                          seed=[0, 1, 2]))
+    med, _, cpu = timed(lambda: train_toy("gumbel_softmax_grad", 0.45, steps=2000, lr=0.05, batch=16, tau=sched,
+                                          rng=[0, 1, 2]))
     print(f"| toy, annealed 1 -> 0.05 | 3 x 2000 | {med:.2f} s | {med / 3:.2f} s | {cpu / 3:.2f} s |")
     taus_n, batch = np.geomspace(0.01, 1, 7), np.array([1, 4, 32])
     t_, n_, s_ = np.meshgrid(taus_n, batch, np.arange(6), indexing="ij")
-    med, _, cpu = timed(lambda: train("gumbel_softmax_grad", q, np.zeros(3), steps=300, lr=0.05, n=n_.ravel(),
-                                      tau=t_.ravel(), seed=s_.ravel()), repeat=1)
+    med, _, cpu = timed(lambda: train_logits("gumbel_softmax_grad", q, np.zeros(3), steps=300, lr=0.05,
+                                             batch=n_.ravel(), tau=t_.ravel(), rng=s_.ravel()), repeat=1)
     print(f"| batch-size sweep (one vectorised call) | {t_.size} x 300 | {med:.2f} s | {med / t_.size:.3f} s | "
           f"{cpu / t_.size:.3f} s |")
 

@@ -14,7 +14,7 @@ Modules, by concept:
 - :mod:`gumbel_utils.gradient_stats`: bias, variance and MSE against the exact gradient; K = 2 quadrature.
 - :mod:`gumbel_utils.viz`: figures (``plot_*``) and live explorers for the notebooks.
 
-Shared private code lives in :mod:`gumbel_utils._checks` (argument checks) and
+Shared private code lives in :mod:`gumbel_utils._validation` (argument checks) and
 :mod:`gumbel_utils._kernels` (the one softmax, Gumbel fill, softmax Jacobian-vector
 product and inverse-CDF sampler).
 

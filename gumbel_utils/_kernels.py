@@ -10,7 +10,7 @@ Each piece of arithmetic that more than one module needs lives here exactly once
 - :func:`sigmoid`, :func:`logistic_from_uniform`: the binary (K = 2) case;
 - :func:`one_blas_thread`: BLAS on one thread around a training loop of small matrices.
 
-Inputs are assumed valid (the public functions check them with :mod:`._checks`
+Inputs are assumed valid (the public functions check them with :mod:`._validation`
 first), so these run on hot paths without repeated validation.
 """
 
@@ -30,6 +30,8 @@ __all__ = [
     "softmax_jvp",
     "shift_to_max",
     "perturb",
+    "one_hot_of",
+    "expand_values",
     "inverse_cdf",
     "sigmoid",
     "logistic_from_uniform",
@@ -73,23 +75,41 @@ def shift_to_max(x: np.ndarray, axis: int = -1) -> np.ndarray:
         return x - np.max(x, axis=axis, keepdims=True)
 
 
-def perturb(x: np.ndarray, n: int, rng: np.random.Generator, noise: np.ndarray | None = None) -> np.ndarray:
-    """``x - max(x) + g``, shape (n, K), with fresh Gumbel noise from ``rng`` or the given ``noise``.
+def perturb(rows: np.ndarray, rng: np.random.Generator, noise: np.ndarray | None = None) -> np.ndarray:
+    """``rows - max(rows) + g`` (a new array of the shape of ``rows``, (..., K)), with Gumbel noise
+    from ``rng`` or the given ``noise``.
 
     Every estimator draws its noise here, so estimators with the same ``rng`` see the
     same Gumbel draws (REBAR with eta = 0 reproduces the score function exactly).
     """
-    k = x.shape[0]
     if noise is None:
-        z = fill_gumbel(np.empty((n, k)), rng)
+        z = fill_gumbel(np.empty(rows.shape), rng)
     else:
         z = np.array(noise, dtype=np.float64)
-        if z.shape != (n, k):
-            raise ValueError(f"noise must have shape (n, K) = {(n, k)}, got {z.shape}")
+        if z.shape != rows.shape:
+            raise ValueError(f"noise must have the shape of the sampled logits {rows.shape}, got {z.shape}")
         if not np.isfinite(z).all():
             raise ValueError("noise must be finite (standard Gumbel draws)")
-    z += shift_to_max(x)
+    z += shift_to_max(rows)
     return z
+
+
+def one_hot_of(index: np.ndarray, k: int) -> np.ndarray:
+    """One-hot vectors (..., K) of integer categories ``index`` (...,) (a new float array)."""
+    out = np.zeros(index.shape + (k,))
+    np.put_along_axis(out, index[..., None], 1.0, axis=-1)
+    return out
+
+
+def expand_values(values: np.ndarray, ndim: int) -> np.ndarray:
+    """Objective values of shape S (a prefix of a code's leading shape) reshaped to broadcast
+    against arrays of ``ndim`` axes without the category axis (appending axes of length 1).
+
+    A toy objective gives one value per row (S = the rows' shape); a model's objective gives one
+    value per image for codes of shape (B, L, K) (S = (B,)), shared by the image's L latents.
+    """
+    v = np.asarray(values, dtype=np.float64)
+    return v.reshape(v.shape + (1,) * (ndim - v.ndim))
 
 
 def tau_column(tau: float | np.ndarray, ndim: int) -> float | np.ndarray:

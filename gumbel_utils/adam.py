@@ -1,6 +1,6 @@
 """Adam (Kingma & Ba 2015), written once: an in-place update of a dict of NumPy arrays.
 
-Used by the categorical VAE of Notebook 5 (:func:`gumbel_utils.vae.train`).
+Used by the categorical VAE of Notebook 5 (:func:`gumbel_utils.vae_training.train_vae`).
 """
 
 from __future__ import annotations

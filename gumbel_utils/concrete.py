@@ -13,7 +13,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy.special import logsumexp
 
-from ._checks import as_generator, check_logits, check_simplex_points, check_size, check_tau
+from ._validation import as_generator, check_logits, check_simplex_points, check_size, check_tau
 from ._kernels import fill_gumbel, logistic_from_uniform, shift_to_max, sigmoid, tempered_softmax
 
 __all__ = [

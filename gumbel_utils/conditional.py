@@ -11,7 +11,8 @@ Paulus, Maddison & Krause 2021, Eq. 9). Two estimators use this:
 
 Both are registered in :data:`~gumbel_utils.registry.ESTIMATORS` when this module is
 imported (through :mod:`gumbel_utils.estimators`) and share the call shape of every
-estimator: ``name(logits, f, n, *, tau=None, rng=None, **options)``.
+estimator: ``name(logits, f, n_samples=None, *, tau=1.0, rng=None, noise=None, **options)``
+(logits (K,) with ``n_samples`` samples, or (B, ..., K) with one sample per row).
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._checks import as_generator, check_count, check_estimator_args, check_logits_1d
-from ._kernels import TINY, perturb, shift_to_max, softmax_jvp, tempered_softmax
+from ._kernels import TINY, expand_values, one_hot_of, perturb, shift_to_max, softmax_jvp, tempered_softmax
+from ._validation import as_generator, check_count, check_estimator_args, check_logits
 from .registry import register_estimator
 
 __all__ = ["conditional_gumbel", "gumbel_rao_draws", "gumbel_rao", "rebar"]
@@ -45,8 +46,9 @@ def conditional_gumbel(logits: ArrayLike, index: ArrayLike, m: int | None = None
 
     Parameters
     ----------
-    logits : array_like, shape (K,)
-    index : int or array_like of ints, shape (n,)
+    logits : array_like, shape (K,) or index.shape + (K,)
+        One logit vector for every sample, or one per sample.
+    index : int or array_like of ints
         The argmax to condition on, one per sample.
     m : int, optional
         Number of conditional draws per index (a leading axis); None for one draw without that axis.
@@ -69,48 +71,55 @@ def conditional_gumbel(logits: ArrayLike, index: ArrayLike, m: int | None = None
     >>> z.shape, bool((z.argmax(-1) == [0, 1, 2, 0]).all())
     ((5, 4, 3), True)
     """
-    x = check_logits_1d(logits)
-    k = x.shape[0]
+    x = check_logits(logits, "logits", ndim=None)
+    k = x.shape[-1]
+    if k < 2:
+        raise ValueError(f"logits must have at least 2 categories, got shape {x.shape}")
     idx = np.asarray(index)
     if not np.issubdtype(idx.dtype, np.integer):
         raise TypeError(f"index must hold integers, got dtype {idx.dtype}")
     if idx.size and (idx.min() < 0 or idx.max() >= k):
         raise ValueError(f"index must hold integers in [0, {k})")
+    if x.ndim > 1 and x.shape[:-1] != idx.shape:
+        raise ValueError(f"logits must have shape (K,) or index.shape + (K,) = {idx.shape + (k,)}, got {x.shape}")
     lead = () if m is None else (check_count(m, "m"),)
     shape = lead + idx.shape + (k,)
     gen = as_generator(rng)
     log_e = np.log(np.maximum(gen.standard_exponential(shape), TINY))
     xs = shift_to_max(x)
-    log_z = np.log(np.exp(xs).sum())
+    log_z = np.log(np.exp(xs).sum(axis=-1, keepdims=True))
     mask = np.broadcast_to(idx[..., None] == np.arange(k), shape)
     log_ei = np.take_along_axis(log_e, np.broadcast_to(idx[..., None], lead + idx.shape + (1,)), axis=-1)
     top = log_z - log_ei
     with np.errstate(divide="ignore"):  # a -inf logit stays -inf: exp(-x_j) = inf
         others = -np.logaddexp(log_e - xs, log_ei - log_z)
     out = np.where(mask, top, others)
-    out += x.max()
+    out += x.max(axis=-1, keepdims=True)
     if np.isneginf(x).any():
-        out[..., np.isneginf(x)] = -np.inf
+        out[np.broadcast_to(np.isneginf(x), out.shape)] = -np.inf
     return out
 
 
-def gumbel_rao_draws(logits: ArrayLike, n: int, m: int = 10, *, rng: Any = None) -> tuple[np.ndarray, np.ndarray]:
+def gumbel_rao_draws(logits: ArrayLike, n_samples: int | None = None, m: int = 10, *, rng: Any = None,
+                     noise: ArrayLike | None = None) -> tuple[np.ndarray, np.ndarray]:
     r"""The temperature- and objective-free part of :func:`gumbel_rao`: argmaxes and conditional noises.
 
     Parameters
     ----------
-    logits : array_like, shape (K,)
-    n : int
-        Number of samples (argmaxes).
+    logits : array_like, shape (K,) or (B, ..., K)
+    n_samples : int, optional
+        With logits of shape (K,): the number of samples (argmaxes); without: one per row.
     m : int
         Conditional noises per sample.
     rng : None, int or Generator
+    noise : array_like, optional
+        Fixed Gumbel noise of the shape of the sampled logits (it decides the argmaxes).
 
     Returns
     -------
-    index : ndarray of int, shape (n,)
+    index : ndarray of int, shape (n_samples,) or ``logits.shape[:-1]``
         Gumbel-max samples :math:`\arg\max_k (x_k + g_k)`.
-    perturbed : ndarray, shape (m, n, K)
+    perturbed : ndarray, shape (m,) + index.shape + (K,)
         :math:`x + g^{(j)}` drawn conditionally on ``index`` (:func:`conditional_gumbel`),
         each row shifted so that its maximum is 0.
 
@@ -123,18 +132,23 @@ def gumbel_rao_draws(logits: ArrayLike, n: int, m: int = 10, *, rng: Any = None)
     >>> bool(np.array_equal(a, gumbel_rao([1.0, 0.0, -1.0], Cubic(), 6, tau=0.5, m=4, rng=0)))
     True
     """
-    x = check_logits_1d(logits)
-    n = check_count(n)
+    x = check_logits(logits, "logits", ndim=None)
+    if n_samples is None:
+        if x.ndim < 2:
+            raise ValueError("logits of shape (K,) need n_samples; logits of shape (B, ..., K) get one sample per row")
+        rows = x
+    else:
+        rows = np.broadcast_to(x, (check_count(n_samples, "n_samples"),) + x.shape)
     gen = as_generator(rng)
-    idx = perturb(x, n, gen).argmax(axis=-1)
-    s = conditional_gumbel(x, idx, check_count(m, "m"), rng=gen)  # (m, n, K)
+    idx = perturb(rows, gen, noise).argmax(axis=-1)
+    s = conditional_gumbel(rows, idx, check_count(m, "m"), rng=gen)  # (m, ..., K)
     s -= s.max(axis=-1, keepdims=True)
     return idx, s
 
 
 def gumbel_rao(
-    logits: ArrayLike, f: Any, n: int, *, tau: ArrayLike | None = None, rng: Any = None, m: int = 10,
-    draws: tuple[np.ndarray, np.ndarray] | None = None,
+    logits: ArrayLike, f: Any, n_samples: int | None = None, *, tau: ArrayLike | None = None, rng: Any = None,
+    noise: ArrayLike | None = None, m: int = 10, draws: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     r"""Gumbel-Rao estimates: straight-through averaged over ``m`` conditional noises.
 
@@ -142,23 +156,22 @@ def gumbel_rao(
     :math:`m` perturbations :math:`x + g^{(j)}` conditioned on that argmax
     (:func:`conditional_gumbel`), and average the straight-through backward
     :math:`J_{y^{(j)}}^\top \nabla f(D)`. This is a Rao-Blackwellisation of
-    :func:`straight_through`: the same mean, a variance that is not larger
-    (their Propositions 2 and 3), and ``m = 1`` has exactly the law of
-    straight-through.
+    :func:`~gumbel_utils.estimators.straight_through`: the same mean, a variance that is not
+    larger (their Propositions 2 and 3), and ``m = 1`` has exactly the law of straight-through.
 
     Parameters
     ----------
-    logits, f, n, tau, rng
-        As in :func:`straight_through`.
+    logits, f, n_samples, tau, rng, noise
+        As in :func:`~gumbel_utils.estimators.straight_through`.
     m : int
         Number of conditional noises averaged per sample (default 10).
     draws : tuple (index, perturbed), optional
-        Precomputed :func:`gumbel_rao_draws` (then ``rng`` is unused): a live figure
+        Precomputed :func:`gumbel_rao_draws` (then ``rng`` and ``noise`` are unused): a live figure
         draws the noise once and re-evaluates only the cheap backward pass.
 
     Returns
     -------
-    ndarray, shape (n, K) or (T, n, K)
+    ndarray, shape (n_samples, K) or that of ``logits``; a leading (T,) for T temperatures
 
     Examples
     --------
@@ -166,22 +179,32 @@ def gumbel_rao(
     >>> gumbel_rao([1.0, 0.0, -1.0], Cubic(), 7, tau=[0.1, 1.0], m=4, rng=0).shape
     (2, 7, 3)
     """
-    x, n, taus, scalar = check_estimator_args(logits, f, n, tau)
+    rows, taus, scalar = check_estimator_args(logits, f, n_samples, tau)
     m = check_count(m, "m")
-    k = x.shape[0]
-    idx, s = gumbel_rao_draws(x, n, m, rng=rng) if draws is None else draws
-    if s.shape != (m, n, k) or idx.shape != (n,):
-        raise ValueError(f"draws must be (index (n,), perturbed (m, n, K)) = ({(n,)}, {(m, n, k)}), "
+    k = rows.shape[-1]
+    idx, s = gumbel_rao_draws(rows, None, m, rng=rng, noise=noise) if draws is None else draws
+    if s.shape != (m,) + rows.shape or idx.shape != rows.shape[:-1]:
+        raise ValueError(f"draws must be (index {rows.shape[:-1]}, perturbed {(m,) + rows.shape}), "
                          f"got ({idx.shape}, {s.shape})")
-    vb = np.broadcast_to(f.grad(np.eye(k)[idx]), s.shape)  # grad f at the one-hot sample, (m, n, K)
-    out = np.empty((taus.size, n, k))
-    for t, tau_t in enumerate(taus):  # a loop over temperatures only: (m, n, K) arrays inside
+    vb = np.broadcast_to(f.grad(one_hot_of(idx, k)), s.shape)  # grad f at the one-hot sample, (m, ..., K)
+    out = np.empty((taus.size,) + rows.shape)
+    for t, tau_t in enumerate(taus):  # a loop over temperatures only: (m, ..., K) arrays inside
         out[t] = softmax_jvp(tempered_softmax(s, tau_t, shifted=True), vb, tau_t).mean(axis=0)
     return out[0] if scalar else out
 
 
+def _finite_eta(eta: Any) -> float:
+    eta_arr = np.asarray(eta)
+    if eta_arr.ndim != 0 or eta_arr.dtype.kind not in "iuf":
+        raise TypeError(f"eta must be a real number, got {type(eta).__name__}")
+    if not np.isfinite(eta_arr):
+        raise ValueError(f"eta must be finite, got {eta!r}")
+    return float(eta_arr)
+
+
 def rebar(
-    logits: ArrayLike, f: Any, n: int, *, tau: ArrayLike | None = None, rng: Any = None, eta: float = 1.0
+    logits: ArrayLike, f: Any, n_samples: int | None = None, *, tau: ArrayLike | None = None, rng: Any = None,
+    noise: ArrayLike | None = None, eta: float = 1.0, through_sampler: bool = True,
 ) -> np.ndarray:
     r"""REBAR estimates (Tucker et al. 2017): the score function with a control variate built from the relaxation.
 
@@ -195,11 +218,18 @@ def rebar(
         \hat g = \big[f(D) - \eta\, f(\sigma_\tau(\tilde z))\big](D - p)
                  + \eta\, \nabla_x f(\sigma_\tau(z)) - \eta\, \nabla_x f(\sigma_\tau(\tilde z)).
 
-    The two correction terms have the same expectation as :math:`\eta f(\sigma_\tau(\tilde z))(D - p)`,
-    because :math:`(D, \tilde z)` has the law of :math:`(D, z)`; so the estimate is **unbiased for every**
-    :math:`\tau > 0` **and every** :math:`\eta`, for any objective with ``value`` and ``grad``. The
-    temperature and :math:`\eta` change only the variance; ``eta = 0`` is :func:`score_function`
-    (the same numbers for the same ``rng``).
+    **Why it is unbiased, and what that needs.** Write :math:`c(x) = \mathbb{E}\, f(\sigma_\tau(z))`.
+    Its gradient has two expressions: the pathwise one, :math:`\mathbb{E}\,\nabla_x f(\sigma_\tau(z))`, and,
+    splitting :math:`z` into the sample :math:`D` and :math:`\tilde z` given :math:`D`,
+    :math:`\mathbb{E}\big[f(\sigma_\tau(\tilde z))(D - p) + \nabla_x f(\sigma_\tau(\tilde z))\big]`, where the second
+    term differentiates :math:`\tilde z` *through the conditional sampler*: :math:`\tilde z` depends on
+    :math:`x` (Eq. 9 has :math:`x_j` and :math:`Z` in it) for fixed exponential noise. Their
+    difference has mean zero, so subtracting :math:`\eta` times it from the score function changes no
+    mean, for every :math:`\tau > 0` and every :math:`\eta`. That :math:`(D, \tilde z)` has the law of
+    :math:`(D, z)` is not enough: treating :math:`\tilde z` as fixed noise (``through_sampler=False``,
+    the Gumbel-Rao way of differentiating) drops part of the second expression and gives a **biased**
+    estimator (Notebook 4 measures it). ``eta = 0`` is the score function (the same numbers for the
+    same ``rng``).
 
     The derivative of the conditional sample needs no exponential noise: from Paulus et al.'s
     Eq. 9, :math:`\partial\tilde z_b/\partial x_k = p_k` and, for :math:`j \ne b`,
@@ -209,14 +239,18 @@ def rebar(
 
     Parameters
     ----------
-    logits, f, n, tau, rng
-        As in :func:`gumbel_softmax_grad` (``tau``: one temperature or a 1-D array, same noise for all).
+    logits, f, n_samples, tau, rng, noise
+        As in :func:`~gumbel_utils.estimators.gumbel_softmax_grad` (``tau``: one temperature or a 1-D
+        array, same noise for all).
     eta : float
         Weight of the control variate (default 1).
+    through_sampler : bool
+        Differentiate :math:`\tilde z` through the conditional sampler (default True: REBAR). False
+        treats it as fixed noise: a biased counter-example, not an estimator to use.
 
     Returns
     -------
-    ndarray, shape (n, K) or (T, n, K)
+    ndarray, shape (n_samples, K) or that of ``logits``; a leading (T,) for T temperatures
 
     References
     ----------
@@ -232,33 +266,35 @@ def rebar(
     >>> bool(np.array_equal(rebar(x, Cubic(), 50, tau=0.3, eta=0.0, rng=1), score_function(x, Cubic(), 50, rng=1)))
     True
     """
-    x, n, taus, scalar = check_estimator_args(logits, f, n, tau)
-    eta_arr = np.asarray(eta)
-    if eta_arr.ndim != 0 or eta_arr.dtype.kind not in "iuf":
-        raise TypeError(f"eta must be a real number, got {type(eta).__name__}")
-    eta = float(eta_arr)
-    if not np.isfinite(eta):
-        raise ValueError(f"eta must be finite, got {eta!r}")
-    k = x.shape[0]
+    rows, taus, scalar = check_estimator_args(logits, f, n_samples, tau)
+    eta = _finite_eta(eta)
+    k = rows.shape[-1]
     gen = as_generator(rng)
-    z = perturb(x, n, gen)  # the same draws as score_function: eta = 0 gives its numbers
+    z = perturb(rows, gen, noise)  # the same draws as score_function: eta = 0 gives its numbers
     idx = z.argmax(axis=-1)
-    d = np.eye(k)[idx]
-    p = tempered_softmax(x)
-    zt = conditional_gumbel(x, idx, rng=gen)  # (n, K), argmax idx
+    d = one_hot_of(idx, k)
+    p = tempered_softmax(rows)
+    zt = conditional_gumbel(rows, idx, rng=gen)  # argmax idx
     zt -= zt.max(axis=-1, keepdims=True)  # z~ - z~_b: 0 at b, < 0 elsewhere
     e = np.exp(zt)  # 1 - r
-    tcol = taus[:, None, None]
-    y = tempered_softmax(np.broadcast_to(z, (taus.size, n, k)), tcol)
-    yt = tempered_softmax(np.broadcast_to(zt, (taus.size, n, k)), tcol)
+    lead = () if scalar else (taus.size,)
+    tcol = float(taus[0]) if scalar else taus.reshape((-1,) + (1,) * z.ndim)
+    y = tempered_softmax(np.broadcast_to(z, lead + z.shape), tcol)
+    yt = tempered_softmax(np.broadcast_to(zt, lead + z.shape), tcol)
     w_t = softmax_jvp(yt, f.grad(yt), tcol)  # d f(sigma(z~/tau)) / d z~
-    grad_t = (1.0 - e) * w_t + p * np.einsum("tnk,nk->tn", w_t, e)[..., None]  # chain rule through z~(x)
-    fd = np.asarray(f.value(d), dtype=np.float64)
-    out = (d - p) * (fd - eta * np.asarray(f.value(yt), dtype=np.float64))[..., None]
+    if through_sampler:  # chain rule through z~(x)
+        grad_t = (1.0 - e) * w_t + p * np.einsum("...k,...k->...", w_t, np.broadcast_to(e, w_t.shape))[..., None]
+    else:
+        grad_t = w_t
+    fd = expand_values(f.value(d), idx.ndim)
+    fyt = expand_values(f.value(yt), len(lead) + idx.ndim)
+    out = (d - p) * (fd - eta * fyt)[..., None]
     out += eta * (softmax_jvp(y, f.grad(y), tcol) - grad_t)
-    return out[0] if scalar else out
+    return out
 
 
-register_estimator("gumbel_rao", gumbel_rao, label="Gumbel-Rao", color="#009E73", tau_dependent=True,
-                   options={"m": 10})
-register_estimator("rebar", rebar, label="REBAR", color="#56B4E9", tau_dependent=True, options={"eta": 1.0})
+register_estimator("gumbel_rao", gumbel_rao, label="Gumbel-Rao", color="#009E73", linestyle=(0, (3, 1, 1, 1, 1, 1)),
+                   marker="D", tau_dependent=True, draws=gumbel_rao_draws, options={"m": 10},
+                   reference="Paulus, Maddison & Krause, ICLR 2021")
+register_estimator("rebar", rebar, label="REBAR", color="#56B4E9", linestyle=(0, (8, 2, 2, 2)), marker="P",
+                   tau_dependent=True, options={"eta": 1.0}, reference="Tucker et al., NeurIPS 2017")

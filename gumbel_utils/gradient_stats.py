@@ -4,12 +4,18 @@ Every estimator of :mod:`gumbel_utils.estimators` estimates a quantity known exa
 (:func:`~gumbel_utils.objectives.exact_gradient`), so its bias, variance and mean
 squared error are *measured*, with standard errors, not argued:
 
-- :func:`summarize` / :func:`bias_variance`: one estimator at one or more temperatures;
-- :func:`sweep`: every registered estimator over a temperature grid;
-- :func:`mse_optimal_tau`, :func:`loglog_slope`, :func:`tail_share`, :func:`tau_limit_table`:
-  the numbers the notebooks quote (the MSE-optimal tau, variance slopes, heavy tails,
-  the tau -> 0 limit);
-- :func:`k2_moments`: the exact K = 2 curves, by one-dimensional quadrature.
+- :func:`bias_variance_from_estimates` / :func:`bias_variance`: one estimator at one or more temperatures;
+- :func:`batch_mse`: the MSE of a batch mean of n estimates, measured from real batches of n (what an
+  estimator whose estimates depend on the batch needs: its registry record says ``batch_dependent``);
+- :func:`bias_variance_sweep`: several estimators over a grid of temperatures;
+- :func:`mse_optimal_tau` (with its resolution), :func:`loglog_slope`, :func:`tau_limit_table`: the
+  numbers the notebooks quote (the MSE-optimal tau, variance slopes, the tau -> 0 limit);
+- :func:`resolved_bias2`, :func:`bias2_upper_bound`, :func:`relative_bias`: what a Monte Carlo run can
+  and cannot resolve.
+
+:data:`TAU_GRID` is the one temperature grid on which the notebooks compare MSE-optimal
+temperatures. The exact K = 2 curves are in :mod:`gumbel_utils.binary_exact`, the tails of the
+estimates in :mod:`gumbel_utils.estimate_tails`.
 """
 
 from __future__ import annotations
@@ -18,33 +24,35 @@ from typing import Any, Iterable, Mapping, NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy.integrate import quad_vec
 
-from ._checks import as_generator, check_count, check_logits_1d, check_objective, check_tau, check_tau_grid
-from ._kernels import sigmoid
-from .registry import ESTIMATORS, get_estimator
+from ._validation import as_generator, check_count, check_tau, check_tau_grid
 from .objectives import OBJECTIVES, exact_gradient
+from .registry import EstimatorSpec, estimator_names, get_estimator
 
 __all__ = [
+    "TAU_GRID",
     "BiasVariance",
-    "summarize",
+    "bias_variance_from_estimates",
     "bias_variance",
-    "sweep",
+    "batch_mse",
+    "bias_variance_sweep",
+    "TauStar",
     "mse_optimal_tau",
     "loglog_slope",
-    "tail_share",
     "TauLimit",
     "tau_limit_table",
-    "K2Moments",
-    "k2_moments",
-    "LOG_MAGNITUDE_EDGES",
-    "log_magnitude_histogram",
-    "EstimateSpread",
-    "estimate_spread",
     "resolved_bias2",
     "bias2_upper_bound",
     "relative_bias",
 ]
+
+#: The one temperature grid of the notebooks' MSE-optimal temperatures: 25 temperatures from 0.01 to 10,
+#: log-spaced (a factor 10**(1/8) = 1.33 apart). A tau* read off it has that resolution.
+TAU_GRID = np.geomspace(0.01, 10.0, 25)
+
+#: Batches drawn by :func:`batch_mse` for each batch size (the MSE's relative standard error is
+#: about sqrt(2 / n_batches) for near-Gaussian errors: 3 % for 2,000 batches).
+N_BATCHES = 2000
 
 
 class BiasVariance(NamedTuple):
@@ -61,20 +69,53 @@ class BiasVariance(NamedTuple):
     bias2: np.ndarray  #: squared norm of the bias, (T,)
     bias2_se: np.ndarray  #: its standard error (delta method), (T,)
     bias2_floor: np.ndarray  #: E of bias2 for an unbiased estimator: variance / n_samples, (T,)
-    variance: np.ndarray  #: trace of the covariance of one estimate, (T,)
+    variance: np.ndarray  #: trace of the covariance of one estimate (inside a batch of n_samples), (T,)
     variance_se: np.ndarray  #: its standard error, (T,)
-    mse: np.ndarray  #: bias2 + variance / batch: MSE of an average of ``batch`` estimates, (T,)
+    mse: np.ndarray  #: MSE of a batch mean of ``batch`` estimates, (T,)
     mse_se: np.ndarray  #: its standard error, (T,)
     batch: int  #: the batch size n of the MSE
     n_samples: int  #: number of single-sample estimates used
+    batch_dependent: bool = False  #: the estimates depend on their batch: MSEs come from real batches only
+    batch_mse: Mapping[int, tuple[np.ndarray, np.ndarray]] = {}  #: n -> (MSE, se) measured from batches of n
 
     def mse_at(self, batch: int) -> np.ndarray:
-        """MSE of an average of ``batch`` estimates (no new sampling: bias2 + variance / batch)."""
-        return self.bias2 + self.variance / batch
+        r"""MSE of a batch mean of ``batch`` estimates, (T,).
+
+        For an estimator whose estimates are independent: :math:`\lVert b\rVert^2 + \operatorname{tr}\Sigma/n`
+        from the single-sample run. For one whose estimates depend on the batch (``batch_dependent``):
+        the MSE measured from real batches of n (:func:`batch_mse`), which must have been asked for
+        (``bias_variance(..., batches=[n])``); ValueError otherwise.
+
+        Parameters
+        ----------
+        batch : int
+            The batch size n.
+        """
+        return self._at(batch)[0]
+
+    def mse_se_at(self, batch: int) -> np.ndarray:
+        """Standard error of :meth:`mse_at`, (T,).
+
+        Parameters
+        ----------
+        batch : int
+            The batch size n.
+        """
+        return self._at(batch)[1]
+
+    def _at(self, batch: int) -> tuple[np.ndarray, np.ndarray]:
+        n = check_count(batch, "batch")
+        if n in self.batch_mse:
+            return self.batch_mse[n]
+        if self.batch_dependent:
+            raise ValueError(f"the estimates depend on their batch, and batches of {n} were not measured: "
+                             f"pass batches=[{n}] (measured: {sorted(self.batch_mse)})")
+        return self.bias2 + self.variance / n, np.sqrt(self.bias2_se**2 + (self.variance_se / n) ** 2)
 
 
-def summarize(estimates: ArrayLike, exact: ArrayLike, *, tau: ArrayLike | None = None, batch: int = 1) -> BiasVariance:
-    r"""Bias, variance and MSE (with standard errors) from single-sample estimates.
+def bias_variance_from_estimates(estimates: ArrayLike, exact: ArrayLike, *, tau: ArrayLike | None = None,
+                                 batch: int = 1) -> BiasVariance:
+    r"""Bias, variance and MSE (with standard errors) from independent single-sample estimates.
 
     Parameters
     ----------
@@ -83,7 +124,7 @@ def summarize(estimates: ArrayLike, exact: ArrayLike, *, tau: ArrayLike | None =
     tau : array_like, optional
         The temperatures, stored in the result.
     batch : int
-        The n of "MSE of an n-sample average".
+        The n of "MSE of an n-sample average" (bias^2 + variance / n: right for independent estimates).
 
     Notes
     -----
@@ -128,24 +169,96 @@ def summarize(estimates: ArrayLike, exact: ArrayLike, *, tau: ArrayLike | None =
     return res
 
 
+def batch_mse(estimator: Any, logits: ArrayLike, f: Any, tau: ArrayLike | None = None, *, batch: int,
+              n_batches: int = N_BATCHES, rng: Any = None, **options: Any) -> tuple[np.ndarray, np.ndarray]:
+    r"""MSE of the batch mean of ``batch`` estimates, measured from ``n_batches`` real batches, and its se.
+
+    Each batch is one call of the estimator on ``batch`` samples (so a leave-one-out baseline is the
+    mean of the ``batch - 1`` others, and a batch of 1 has none); the squared error of each batch's
+    mean against the exact gradient is averaged over the batches:
+
+    .. math::
+
+        \widehat{\mathrm{MSE}}_n = \frac{1}{B}\sum_{j=1}^{B}
+            \Big\lVert \frac{1}{n}\sum_{s=1}^{n} \hat g_{js} - \nabla \Big\rVert^2 ,
+        \qquad \mathrm{se} = \frac{\operatorname{sd}_j(\lVert\cdot\rVert^2)}{\sqrt{B}}.
+
+    For estimators whose estimates are independent this agrees with bias^2 + variance / n (a test
+    checks it); for one whose estimates depend on the batch it is the only right number.
+
+    Parameters
+    ----------
+    estimator : str, EstimatorSpec or callable
+    logits : array_like, shape (K,)
+    f : objective
+    tau : float or 1-D array, optional
+        Temperature(s); an estimator whose law does not depend on tau is measured once.
+    batch : int
+        The batch size n.
+    n_batches : int, default 2000
+        Number of batches B.
+    rng : None, int or Generator
+    **options
+        Passed to the estimator.
+
+    Returns
+    -------
+    mse, se : ndarray, shape (T,), or floats for a scalar ``tau``
+
+    Examples
+    --------
+    >>> from gumbel_utils.objectives import Cubic
+    >>> m, se = batch_mse("score_function_baseline", [1.0, 0.5, 0.0], Cubic(), batch=4, rng=0)
+    >>> 0.09 < m < 0.13                    # bias^2 + var/4 from a long run would say 0.063
+    True
+    """
+    spec = get_estimator(estimator)
+    n = check_count(batch, "batch")
+    nb = check_count(n_batches, "n_batches", minimum=2)
+    taus, scalar = check_tau_grid(tau)
+    gen = as_generator(rng)
+    exact = exact_gradient(logits, f)
+    k = exact.shape[0]
+    measured = taus[:1] if not spec.tau_dependent else taus
+    mse, se = np.empty(measured.size), np.empty(measured.size)
+    chunk = max(1, min(nb, 2_000_000 // (n * k)))  # batches per call: bounded memory
+    for i, t in enumerate(measured):
+        sq = np.empty(nb)
+        for start in range(0, nb, chunk):
+            stop = min(nb, start + chunk)
+            rows = np.broadcast_to(np.asarray(logits, dtype=np.float64), (n, stop - start, k))
+            g = spec(rows, f, tau=float(t), rng=gen, **options)  # batches along axis 1, each on axis 0
+            err = g.mean(axis=0) - exact
+            sq[start:stop] = np.einsum("bk,bk->b", err, err)
+        mse[i], se[i] = sq.mean(), sq.std(ddof=1) / np.sqrt(nb)
+    if measured.size != taus.size:
+        mse, se = np.broadcast_to(mse, taus.shape).copy(), np.broadcast_to(se, taus.shape).copy()
+    return (float(mse[0]), float(se[0])) if scalar else (mse, se)
+
+
 def bias_variance(
-    estimator, logits: ArrayLike, f, tau: ArrayLike | None = None, *, n_samples: int = 20_000, batch: int = 1,
-    rng=None, **options
+    estimator: Any, logits: ArrayLike, f: Any, tau: ArrayLike | None = None, *, n_samples: int = 20_000,
+    batch: int = 1, batches: Iterable[int] = (), rng: Any = None, **options: Any
 ) -> BiasVariance:
     r"""Measure one estimator against :func:`exact_gradient`: bias, variance, MSE, with standard errors.
 
     Parameters
     ----------
-    estimator : str or callable
-        A name in :data:`~gumbel_utils.estimators.ESTIMATORS`, a spec, or a function with the same signature.
+    estimator : str, EstimatorSpec or callable
+        A name in :data:`~gumbel_utils.registry.ESTIMATORS`, a spec, or a function with the same call shape.
     logits, f
-        The distribution and the objective.
+        The distribution (shape (K,)) and the objective.
     tau : float or 1-D array, optional
         Temperature(s); an array gives a leading axis of length T in every field (same noise for all).
     n_samples : int
-        Number of single-sample estimates N.
+        Number of single-sample estimates N (one batch of N: a leave-one-out baseline averages N - 1).
     batch : int
-        n in "the MSE of an average of n estimates" (``bias2 + variance / n``).
+        n in "the MSE of a batch mean of n estimates" (the ``mse`` field).
+    batches : iterable of int
+        Further batch sizes whose MSE :meth:`BiasVariance.mse_at` must know. For an estimator whose
+        estimates depend on the batch (its record says ``batch_dependent``) every such MSE, and ``mse``
+        itself, is measured from real batches (:func:`batch_mse`); for the others it is
+        bias^2 + variance / n.
     rng, **options
         Passed to the estimator (for example ``m`` for Gumbel-Rao).
 
@@ -158,14 +271,23 @@ def bias_variance(
     """
     spec = get_estimator(estimator)
     n_samples = check_count(n_samples, "n_samples")
-    g = spec(logits, f, n_samples, tau=tau, rng=rng, **options)
+    gen = as_generator(rng)
+    g = spec(logits, f, n_samples, tau=tau, rng=gen, **options)
     taus, _scalar = check_tau_grid(tau)
-    return summarize(g, exact_gradient(logits, f), tau=taus if g.ndim == 3 else taus[0], batch=batch)
+    res = bias_variance_from_estimates(g, exact_gradient(logits, f), tau=taus if g.ndim == 3 else taus[0],
+                                       batch=batch)
+    if not spec.batch_dependent:
+        return res
+    sizes = sorted({check_count(b, "batches") for b in batches} | {res.batch})
+    measured = {n: batch_mse(spec, logits, f, tau, batch=n, rng=gen, **options) for n in sizes}
+    mse, mse_se = measured[res.batch]
+    return res._replace(mse=mse, mse_se=mse_se, batch_dependent=True, batch_mse=measured)
 
 
-def sweep(
+def bias_variance_sweep(
     logits: ArrayLike, f: Any, taus: ArrayLike, *, estimators: Iterable[str] | None = None, n_samples: int = 20_000,
-    batch: int = 1, rng: Any = None, options: Mapping[str, Mapping[str, Any]] | None = None,
+    batch: int = 1, batches: Iterable[int] = (), rng: Any = None,
+    options: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> dict[str, BiasVariance]:
     """:func:`bias_variance` of several estimators over a grid of temperatures.
 
@@ -176,9 +298,9 @@ def sweep(
     taus : array_like
         The temperature grid.
     estimators : iterable of str, optional
-        Registered names; default every estimator in :data:`~gumbel_utils.estimators.ESTIMATORS`,
-        in registration order.
-    n_samples, batch
+        Registered names; default every (stochastic) estimator in
+        :data:`~gumbel_utils.registry.ESTIMATORS`, in registration order.
+    n_samples, batch, batches
         As in :func:`bias_variance`.
     rng : None, int or Generator
         Each estimator gets its own stream spawned from it (in the order of ``estimators``), so
@@ -195,45 +317,83 @@ def sweep(
     --------
     >>> import numpy as np
     >>> from gumbel_utils.objectives import Quadratic
-    >>> res = sweep([1.0, 0.0, -1.0], Quadratic(), np.geomspace(0.1, 1, 3), n_samples=1000, rng=0)
+    >>> res = bias_variance_sweep([1.0, 0.0, -1.0], Quadratic(), np.geomspace(0.1, 1, 3), n_samples=1000, rng=0)
     >>> list(res)[:2], res["straight_through"].variance.shape
     (['score_function', 'score_function_baseline'], (3,))
     """
-    names = list(ESTIMATORS) if estimators is None else [get_estimator(n).name for n in estimators]
+    names = estimator_names() if estimators is None else [get_estimator(n).name for n in estimators]
     t = np.asarray(check_tau(taus), dtype=np.float64).reshape(-1)
     streams = as_generator(rng).spawn(len(names))
     extra = dict(options or {})
-    out = {}
-    for name, gen in zip(names, streams):
-        out[name] = bias_variance(name, logits, f, t, n_samples=n_samples, batch=batch, rng=gen,
-                                  **extra.get(name, {}))
-    return out
+    return {name: bias_variance(name, logits, f, t, n_samples=n_samples, batch=batch, batches=batches, rng=gen,
+                                **extra.get(name, {}))
+            for name, gen in zip(names, streams)}
 
 
-def mse_optimal_tau(result: BiasVariance, batch: int | None = None) -> tuple[float, float]:
-    """The temperature of the grid with the smallest MSE of a ``batch``-sample average, and that MSE.
+class TauStar(NamedTuple):
+    """The MSE-optimal temperature of a grid, with its resolution (see :func:`mse_optimal_tau`)."""
+
+    tau: float  #: the grid temperature with the smallest MSE
+    mse: float  #: that MSE
+    tau_low: float  #: smallest grid temperature whose MSE is within ``z`` standard errors of the minimum
+    tau_high: float  #: largest such temperature
+    step: float  #: the grid's ratio between neighbouring temperatures around tau* (its resolution)
+    resolved: bool  #: False when that range reaches an end of the grid (tau* may lie beyond it)
+
+    def describe(self, digits: int = 2) -> str:
+        """``"0.75 (grid step x1.33; within 2 s.e. of the minimum for tau in [0.56, 1])"``.
+
+        Parameters
+        ----------
+        digits : int
+            Significant digits of the temperatures.
+        """
+        g = f".{digits}g"
+        where = (f"within 2 s.e. of the minimum for tau in [{self.tau_low:{g}}, {self.tau_high:{g}}]"
+                 if self.tau_high > self.tau_low else "the only grid tau within 2 s.e. of the minimum")
+        end = "" if self.resolved else "; at the grid's end: not resolved"
+        return f"{self.tau:{g}} (grid step x{self.step:.2f}; {where}{end})"
+
+
+def mse_optimal_tau(result: BiasVariance, batch: int | None = None, *, z: float = 2.0) -> TauStar:
+    r"""The temperature of the grid with the smallest MSE of a batch mean, with the range it cannot tell apart.
 
     Parameters
     ----------
     result : BiasVariance
         Measured over a grid of temperatures.
     batch : int, optional
-        n of the n-sample average; default ``result.batch``.
+        n of the batch mean; default ``result.batch``.
+    z : float, default 2
+        Temperatures whose MSE lies within ``z`` standard errors of the minimum,
+        :math:`|\mathrm{MSE}_i - \mathrm{MSE}^*| \le z\sqrt{\mathrm{se}_i^2 + \mathrm{se}_*^2}`, are not told
+        apart from tau* by this run: they make the range ``[tau_low, tau_high]``. A tau* is quoted with
+        that range and the grid step; one that the range pushes to the end of the grid is not resolved.
 
     Returns
     -------
-    (tau_star, mse_star) : tuple of float
+    TauStar
+        ``(tau, mse, tau_low, tau_high, step, resolved)``; ``star[0]`` and ``star[1]`` are tau* and its MSE.
 
     Examples
     --------
     >>> from gumbel_utils.objectives import Cubic
     >>> r = bias_variance("gumbel_softmax_grad", [1.0, 0.5, 0.0], Cubic(), [0.1, 1.0, 10.0], n_samples=2000, rng=0)
-    >>> mse_optimal_tau(r)[0]
-    1.0
+    >>> star = mse_optimal_tau(r)
+    >>> star.tau, star.step
+    (1.0, 10.0)
     """
-    mse = result.mse_at(result.batch if batch is None else check_count(batch, "batch"))
+    n = result.batch if batch is None else check_count(batch, "batch")
+    mse, se = np.atleast_1d(result.mse_at(n)), np.atleast_1d(result.mse_se_at(n))
+    taus = np.asarray(result.tau, dtype=np.float64).reshape(-1)
     i = int(np.nanargmin(mse))
-    return float(np.asarray(result.tau).reshape(-1)[i]), float(mse[i])
+    close = np.abs(mse - mse[i]) <= z * np.sqrt(se**2 + se[i] ** 2)
+    inside = np.flatnonzero(close)
+    lo, hi = int(inside.min()), int(inside.max())
+    ratios = taus[1:] / taus[:-1] if taus.size > 1 else np.array([np.nan])
+    step = float(ratios[min(i, ratios.size - 1)])
+    resolved = bool(taus.size > 1 and lo > 0 and hi < taus.size - 1)
+    return TauStar(float(taus[i]), float(mse[i]), float(taus[lo]), float(taus[hi]), step, resolved)
 
 
 def loglog_slope(x: ArrayLike, y: ArrayLike, y_se: ArrayLike | None = None) -> tuple[float, float]:
@@ -272,114 +432,6 @@ def loglog_slope(x: ArrayLike, y: ArrayLike, y_se: ArrayLike | None = None) -> t
     return float(coef[1]), float(np.sqrt(cov[1, 1]))
 
 
-# ----------------------------------------------------------------------------- K = 2 exactly
-
-
-class K2Moments(NamedTuple):
-    """Exact moments of a pathwise estimator for K = 2 (see :func:`k2_moments`)."""
-
-    tau: np.ndarray  #: (T,)
-    exact: np.ndarray  #: exact gradient, (2,)
-    mean: np.ndarray  #: expected estimate, (T, 2)
-    bias: np.ndarray  #: (T, 2)
-    bias2: np.ndarray  #: (T,)
-    variance: np.ndarray  #: trace of the covariance, (T,)
-
-
-def k2_moments(logits: ArrayLike, f, taus: ArrayLike, *, estimator: str = "gumbel_softmax_grad") -> K2Moments:
-    r"""Exact mean and variance of the relaxed or straight-through estimator for K = 2, by quadrature.
-
-    Parameters
-    ----------
-    logits : array_like, shape (2,)
-        Two finite logits.
-    f : objective
-    taus : array_like
-        Temperatures.
-    estimator : {"gumbel_softmax_grad", "straight_through"}
-
-    For K = 2 the estimate is :math:`h(L)\,(1, -1)` with
-    :math:`h = \frac{y_1 y_2}{\tau}\big(\partial_1 f - \partial_2 f\big)`,
-    :math:`y_1 = \sigma((x_1 - x_2 + L)/\tau)` and :math:`L = g_1 - g_2`, a standard
-    logistic variable (the difference of two Gumbels). The gradient of f is taken at
-    :math:`y` (relaxed) or at the one-hot :math:`D` (straight-through). Writing
-    :math:`L = \log u - \log(1-u)` with :math:`u \sim U(0, 1)`, the moments
-    :math:`\mathbb{E}h = \int_0^1 h\,du` and :math:`\mathbb{E}h^2` are one-dimensional
-    integrals, done by adaptive quadrature split at the kink :math:`u_0 = \sigma(x_2 - x_1)`.
-    Then mean :math:`= \mathbb{E}h\,(1,-1)` and variance (trace) :math:`= 2\operatorname{Var} h`.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from gumbel_utils.objectives import Linear
-    >>> r = k2_moments([0.5, 0.0], Linear([1.0, 0.0]), [1e-3])
-    >>> bool(np.allclose(r.mean[0], r.exact, rtol=1e-4))    # unbiased as tau -> 0 (linear f)
-    True
-    """
-    check_objective(f)
-    x = check_logits_1d(logits)
-    if x.shape[0] != 2 or not np.isfinite(x).all():
-        raise ValueError("k2_moments needs 2 finite logits")
-    if estimator not in ("gumbel_softmax_grad", "straight_through"):
-        raise ValueError("estimator must be 'gumbel_softmax_grad' or 'straight_through'")
-    t = np.asarray(check_tau(taus), dtype=np.float64).reshape(-1)
-    delta = x[0] - x[1]
-    u0 = 1.0 / (1.0 + np.exp(delta))  # where delta + L = 0
-    eye = np.eye(2)
-
-    def integrand(u: float) -> np.ndarray:
-        u = min(max(u, 1e-300), 1.0 - 1e-16)
-        a = (delta + np.log(u) - np.log1p(-u)) / t  # (T,)
-        y1 = sigmoid(a)
-        y1y2 = y1 * sigmoid(-a)  # sigma(a) sigma(-a), not y1 (1 - y1): no cancellation
-        if estimator == "gumbel_softmax_grad":
-            v = f.grad(np.stack([y1, 1.0 - y1], axis=-1))
-        else:
-            v = f.grad(eye[np.where(a > 0, 0, 1)])
-        h = y1y2 / t * (v[:, 0] - v[:, 1])
-        return np.concatenate([h, h * h])
-
-    opts = {"epsabs": 1e-12, "epsrel": 1e-9, "limit": 2000}
-    # At a small tau the integrand lives in a window of width ~ tau u0 (1 - u0) around the kink:
-    # split the interval there (at 1, 10, 100, ... widths of the smallest tau) so that adaptive
-    # quadrature cannot step over the peak.
-    width = float(t.min()) * u0 * (1.0 - u0)
-    offsets = width * np.array([1.0, 10.0, 100.0, 1e3, 1e4])
-    cuts = np.unique(np.clip(np.concatenate([[0.0, u0, 1.0], u0 - offsets, u0 + offsets]), 0.0, 1.0))
-    mom = sum(quad_vec(integrand, a, b, **opts)[0] for a, b in zip(cuts[:-1], cuts[1:]) if b > a)
-    eh, eh2 = mom[: t.size], mom[t.size :]
-    sign = np.array([1.0, -1.0])
-    mean = eh[:, None] * sign
-    ex = exact_gradient(x, f)
-    bias = mean - ex
-    return K2Moments(t, ex, mean, bias, (bias**2).sum(axis=1), 2.0 * np.maximum(eh2 - eh**2, 0.0))
-
-
-def tail_share(estimates: ArrayLike, top: float = 0.01) -> float:
-    r"""Share of :math:`\sum_s \lVert \hat g_s \rVert^2` carried by the largest ``top`` fraction of estimates.
-
-    Parameters
-    ----------
-    estimates : array_like, shape (..., K)
-    top : float
-        The fraction of largest estimates, in (0, 1].
-
-    For the pathwise estimators at a small tau, a few huge estimates carry almost
-    all of the second moment: that is where their variance comes from.
-
-    >>> import numpy as np
-    >>> tail_share(np.r_[np.zeros(99), 10.0][:, None])
-    1.0
-    """
-    g = np.asarray(estimates, dtype=np.float64)
-    sq = np.sort(np.einsum("...k,...k->...", g, g).ravel())
-    total = sq.sum()
-    if total == 0:
-        return 0.0
-    count = max(1, int(round(top * sq.size)))
-    return float(sq[-count:].sum() / total)
-
-
 class TauLimit(NamedTuple):
     """One row of :func:`tau_limit_table`: what one estimator does as tau -> 0 for one objective."""
 
@@ -395,7 +447,7 @@ class TauLimit(NamedTuple):
 
 def tau_limit_table(
     logits: ArrayLike, objectives: Mapping[str, Any] | None = None, *, estimators: Iterable[str] | None = None,
-    tau_small: float = 0.02, slope_taus: ArrayLike | None = None, n_samples: int = 100_000, rng: Any = 0,
+    tau_small: float = 0.02, slope_taus: ArrayLike | None = None, n_samples: int = 100_000, rng: Any = None,
     options: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> list[TauLimit]:
     r"""Test the claim "tau -> 0 gives an unbiased, high-variance estimate", estimator by objective.
@@ -411,7 +463,7 @@ def tau_limit_table(
     objectives : mapping, optional
         ``{name: objective}``; default :data:`~gumbel_utils.objectives.OBJECTIVES`.
     estimators : iterable of str, optional
-        Default: every registered estimator whose law depends on tau, in registration order.
+        Default: every registered (stochastic) estimator whose law depends on tau, in registration order.
     tau_small : float
         Where the bias is measured.
     slope_taus : array_like, optional
@@ -423,7 +475,7 @@ def tau_limit_table(
         ``{name: {option: value}}`` overriding registered default options.
     """
     objectives = OBJECTIVES if objectives is None else objectives
-    names = ([n for n, spec in ESTIMATORS.items() if spec.tau_dependent] if estimators is None
+    names = (estimator_names(tau_dependent=True) if estimators is None
              else [get_estimator(n).name for n in estimators])
     st = np.geomspace(0.005, 0.05, 5) if slope_taus is None else np.asarray(slope_taus, dtype=np.float64)
     taus = np.concatenate([[float(check_tau(tau_small, "tau_small"))], st])
@@ -442,91 +494,6 @@ def tau_limit_table(
             rows.append(TauLimit(name, oname, float(taus[0]), b / norm, max(b_se, resolution) / norm, z,
                                  slope, slope_se))
     return rows
-
-
-# --- added for the figures of notebook 3 (viz helper, issue 9): every number they draw is computed here
-
-#: Bin edges of :func:`log_magnitude_histogram`: :math:`\log_{10}|\hat g_k|` from -6 to 4 in 50 bins.
-LOG_MAGNITUDE_EDGES = np.linspace(-6.0, 4.0, 51)
-
-
-def log_magnitude_histogram(estimates: ArrayLike, *, component: int = 0,
-                            edges: ArrayLike | None = None) -> np.ndarray:
-    r"""Fraction of single-sample estimates per bin of :math:`\log_{10}|\hat g_k|`.
-
-    A log axis shows both the many near-zero estimates and the rare huge ones that
-    carry the variance. Values below the first edge (exact zeros included) count in
-    the first bin, values above the last edge in the last, so the fractions sum to 1.
-
-    Parameters
-    ----------
-    estimates : array_like, shape (..., K)
-        Single-sample estimates (for example ``(n, K)``).
-    component : int, optional
-        Which component k.
-    edges : array_like, optional
-        Bin edges in :math:`\log_{10}` units (default :data:`LOG_MAGNITUDE_EDGES`).
-
-    Returns
-    -------
-    ndarray, shape (len(edges) - 1,)
-
-    Examples
-    --------
-    >>> frac = log_magnitude_histogram(np.array([[0.0], [1e-3], [10.0], [1e9]]))
-    >>> float(frac.sum()), float(frac[0]), float(frac[-1])
-    (1.0, 0.25, 0.25)
-    """
-    g = np.asarray(estimates, dtype=np.float64)
-    e = LOG_MAGNITUDE_EDGES if edges is None else np.asarray(edges, dtype=np.float64)
-    if g.ndim < 1 or not -g.shape[-1] <= component < g.shape[-1]:
-        raise ValueError(f"component must index the last axis of estimates (shape {g.shape}), got {component}")
-    if e.ndim != 1 or e.size < 2 or np.any(np.diff(e) <= 0):
-        raise ValueError("edges must be an increasing 1-D array of at least 2 values")
-    a = np.abs(g[..., component])
-    with np.errstate(divide="ignore"):
-        la = np.clip(np.log10(a), e[0], e[-1] - 1e-9 * (e[-1] - e[0]))
-    counts, _ = np.histogram(la, bins=e)
-    return counts / a.size
-
-
-class EstimateSpread(NamedTuple):
-    """How single-sample estimates spread: many tiny ones, a few huge ones (see :func:`estimate_spread`)."""
-
-    small_share: float  #: share of estimates with |g_k| < ``small``
-    tail_share: float  #: share of sum ||g||^2 carried by the largest ``top`` fraction (:func:`tail_share`)
-    max_abs: float  #: the largest |g_k|
-
-
-def estimate_spread(estimates: ArrayLike, *, component: int = 0, small: float = 0.01,
-                    top: float = 0.01) -> EstimateSpread:
-    r"""Share of near-zero estimates, share of the second moment in the largest ones, and the largest.
-
-    Parameters
-    ----------
-    estimates : array_like, shape (n, K)
-        Single-sample estimates.
-    component : int, optional
-        The component k of ``small_share`` and ``max_abs``.
-    small : float, optional
-        Threshold of a "near-zero" estimate :math:`|\hat g_k| <` ``small``.
-    top : float, optional
-        Fraction of largest estimates for :func:`tail_share`.
-
-    Returns
-    -------
-    EstimateSpread
-
-    Examples
-    --------
-    >>> estimate_spread(np.array([[0.0, 0.0]] * 99 + [[10.0, 0.0]]))
-    EstimateSpread(small_share=0.99, tail_share=1.0, max_abs=10.0)
-    """
-    g = np.asarray(estimates, dtype=np.float64)
-    if g.ndim != 2 or not -g.shape[1] <= component < g.shape[1]:
-        raise ValueError(f"estimates must have shape (n, K) with component < K, got {g.shape} and {component}")
-    a = np.abs(g[:, component])
-    return EstimateSpread(float(np.mean(a < small)), tail_share(g, top), float(a.max()))
 
 
 def resolved_bias2(result: BiasVariance, *, z: float = 2.0) -> np.ndarray:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._checks import check_logits, check_tau
+from ._validation import check_logits, check_tau
 from ._kernels import tempered_softmax
 
 __all__ = ["softmax", "log_softmax"]

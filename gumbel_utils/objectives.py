@@ -8,7 +8,7 @@ An **objective** is any object with two methods, for ``z`` of shape ``(..., K)``
 
 No base class is required: a learner's own class with these two methods works
 with :func:`exact_gradient`, every estimator and every summary
-(:func:`~gumbel_utils._checks.check_objective` raises a TypeError naming what is
+(:func:`~gumbel_utils._validation.check_objective` raises a TypeError naming what is
 missing). :class:`Objective` adds conveniences (a ``name``, a LaTeX ``formula``,
 calling the object evaluates it).
 
@@ -28,7 +28,7 @@ from typing import Any, Callable, NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._checks import check_choice, check_logits_1d, check_objective, check_tau
+from ._validation import check_choice, check_logits_1d, check_objective, check_tau
 from ._kernels import softmax_jvp, tempered_softmax
 
 __all__ = [

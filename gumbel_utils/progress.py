@@ -1,13 +1,22 @@
-"""The one progress bar of the course: an ipywidgets bar that the trainers call as ``progress(done, total)``.
+"""The one progress API of the course: a bar that long computations report to as ``progress(done, total)``.
 
-Every long loop of the package (:func:`gumbel_utils.training.train`,
-:func:`gumbel_utils.training.train_toy`, :func:`gumbel_utils.vae.train`) reports its
-progress through a callable ``progress(done, total)``. :class:`ProgressBar` is that
-callable for a notebook; :func:`progress_bar` makes one and shows it;
-:func:`progress_callback` turns what a trainer's ``progress=`` argument accepts
-(None/False, True, an :class:`ipywidgets.IntProgress`, a :class:`ProgressBar` or any
-callable) into that callable.
+Every long loop of the package (:func:`gumbel_utils.training.train_logits`,
+:func:`gumbel_utils.training.train_toy`, :func:`gumbel_utils.vae.train_vae`, the sweeps)
+takes a ``progress=`` argument and reports to it with ``progress(done, total)``:
 
+- ``progress=True``: the call shows a bar of its own;
+- ``progress=bar``, a :class:`ProgressBar` made by :func:`progress_bar`: several calls share one
+  bar. Made with ``parts=P``, the bar counts P calls: each call fills 1/P of it, and the label
+  says how many calls are done ("3 of 7"); a call's last report ``progress(total, total)`` ends
+  its part.
+
+So a notebook that trains seven estimators writes::
+
+    bar = progress_bar("7 estimators", parts=7)
+    for name in names:
+        runs[name] = train_logits(name, ..., progress=bar)
+
+and nothing else (:meth:`ProgressBar.tick` ends a part by hand, for a loop of your own code).
 ipywidgets and IPython are imported when a bar is made, not at import time.
 """
 
@@ -19,67 +28,80 @@ __all__ = ["ProgressBar", "progress_bar", "progress_callback"]
 
 #: Width of a bar: fits JupyterLab's output area at 1280 px, with or without the file browser.
 _BAR_WIDTH = "560px"
+#: Steps of the bar per part.
+_RESOLUTION = 100
 
 
 class ProgressBar:
-    """An ipywidgets progress bar; call it as ``bar(done, total)`` (a trainer's ``progress=``).
-
-    ``bar.widget`` is the :class:`ipywidgets.IntProgress`; :meth:`tick` advances a bar whose
-    ``total`` was given (several calls that make up one sweep). The bar turns green
-    (``bar_style = "success"``) when ``done`` reaches ``total``.
+    """An ipywidgets progress bar that one or several calls report to as ``bar(done, total)``.
 
     Parameters
     ----------
     description : str
         The label shown left of the bar.
-    total : int, default 1
-        The number of steps of the whole task (a value below 1 counts as 1); each call
-        ``bar(done, total)`` sets it again.
-    widget : ipywidgets.IntProgress, optional
-        An existing bar to drive (its description is replaced and its colour reset), e.g.
-        one shared by several trainer calls; default: a new one, 560 px wide.
+    parts : int, default 1
+        How many calls (or loop passes) share the bar; each fills ``1/parts`` of it.
+
+    Attributes
+    ----------
+    widget : ipywidgets.IntProgress
+        The bar; it turns green (``bar_style = "success"``) when every part is done.
+    done_parts : int
+        Parts completed so far.
 
     Examples
     --------
-    >>> bar = ProgressBar("sweep", total=4)
-    >>> bar.tick(); bar.tick(3)
-    >>> bar.widget.value, bar.widget.bar_style
-    (4, 'success')
+    >>> bar = ProgressBar("sweep", parts=2)
+    >>> bar(5, 10); bar.widget.value, bar.done_parts
+    (50, 0)
+    >>> bar(10, 10); bar.done_parts, bar.widget.description
+    (1, 'sweep (1 of 2)')
+    >>> bar.tick(); bar.widget.value, bar.widget.bar_style
+    (200, 'success')
     """
 
-    def __init__(self, description: str, total: int = 1, *, widget: Any = None) -> None:
+    def __init__(self, description: str, parts: int = 1) -> None:
         import ipywidgets as widgets
 
-        if widget is None:
-            widget = widgets.IntProgress(value=0, min=0, max=max(int(total), 1), description=description,
-                                         style={"description_width": "initial"},
-                                         layout=widgets.Layout(width=_BAR_WIDTH))
-        elif not isinstance(widget, widgets.IntProgress):
-            raise TypeError(f"widget must be an ipywidgets.IntProgress, got {type(widget).__name__}")
-        else:
-            widget.description, widget.bar_style = description, ""
-        self.widget = widget
-        self._done = 0
+        if isinstance(parts, bool) or not isinstance(parts, int) or parts < 1:
+            raise ValueError(f"parts must be an integer >= 1, got {parts!r}")
+        self.description = str(description)
+        self.parts = parts
+        self.done_parts = 0
+        self.widget = widgets.IntProgress(value=0, min=0, max=parts * _RESOLUTION,
+                                          description=self._label(), style={"description_width": "initial"},
+                                          layout=widgets.Layout(width=_BAR_WIDTH))
+
+    def _label(self) -> str:
+        return self.description if self.parts == 1 else f"{self.description} ({self.done_parts} of {self.parts})"
 
     def __call__(self, done: int, total: int) -> None:
-        self.widget.max, self.widget.value = max(int(total), 1), int(done)
-        self.widget.bar_style = "success" if done >= total else ""
+        if self.done_parts >= self.parts:  # full: nothing more to show
+            return
+        total = int(total)
+        fraction = 1.0 if total <= 0 else min(max(int(done), 0), total) / total  # an empty task is done
+        if fraction >= 1.0:
+            self.tick()
+            return
+        self.widget.value = round((self.done_parts + fraction) * _RESOLUTION)
 
-    def tick(self, k: int = 1) -> None:
-        """Advance by ``k`` (for a sweep of several calls with a known total)."""
-        self._done += k
-        self(self._done, self.widget.max)
+    def tick(self) -> None:
+        """End one part (for a loop of your own code; a call that reports ``(total, total)`` does it itself)."""
+        self.done_parts = min(self.done_parts + 1, self.parts)
+        self.widget.value = self.done_parts * _RESOLUTION
+        self.widget.description = self._label()
+        self.widget.bar_style = "success" if self.done_parts == self.parts else ""
 
 
-def progress_bar(description: str, total: int = 1) -> ProgressBar:
+def progress_bar(description: str, parts: int = 1) -> ProgressBar:
     """Show a new :class:`ProgressBar` in the notebook and return it (pass it as ``progress=``).
 
     Parameters
     ----------
     description : str
         The label shown left of the bar.
-    total : int, default 1
-        The number of steps (for :meth:`ProgressBar.tick`); a trainer that calls the bar sets its own.
+    parts : int, default 1
+        How many calls will report to it (each fills ``1/parts`` of the bar).
 
     Returns
     -------
@@ -87,24 +109,23 @@ def progress_bar(description: str, total: int = 1) -> ProgressBar:
     """
     from IPython.display import display
 
-    bar = ProgressBar(description, total)
+    bar = ProgressBar(description, parts)
     display(bar.widget)
     return bar
 
 
 def progress_callback(progress: Any, total: int, description: str) -> Callable[[int, int], Any] | None:
-    """What a trainer's ``progress=`` argument asks for, as a callable ``progress(done, total)`` (or None).
+    """What a long call's ``progress=`` argument asks for, as a callable ``progress(done, total)`` (or None).
 
     Parameters
     ----------
-    progress : None, bool, ProgressBar, ipywidgets.IntProgress or callable
-        None or False: no reporting (returns None); True: a new bar, shown now; an
-        ``IntProgress``: that bar, reused (its description replaced); a :class:`ProgressBar` or
-        any other callable: itself.
+    progress : None, bool, ProgressBar or callable
+        None or False: no reporting (returns None); True: a new bar, shown now; a
+        :class:`ProgressBar` or any other callable ``progress(done, total)``: itself.
     total : int
-        The number of steps the trainer will report (the new or reused bar's maximum).
+        The number of steps the call will report (unused by a shared bar, which counts calls).
     description : str
-        The label of a new or reused bar.
+        The label of a new bar.
 
     Returns
     -------
@@ -118,15 +139,16 @@ def progress_callback(progress: Any, total: int, description: str) -> Callable[[
     >>> report = progress_callback(lambda done, total: calls.append(done), 10, "x")
     >>> report(3, 10); calls
     [3]
+    >>> progress_callback("yes", 10, "x")
+    Traceback (most recent call last):
+    ...
+    TypeError: progress must be None, True, a ProgressBar or a callable progress(done, total), got str
     """
     if progress is None or progress is False:
         return None
     if progress is True:
-        return progress_bar(description, total)
-    if isinstance(progress, ProgressBar):
+        return progress_bar(description)
+    if callable(progress):
         return progress
-    if callable(progress) and not hasattr(progress, "value"):
-        return progress
-    bar = ProgressBar(description, total, widget=progress)  # TypeError unless an IntProgress
-    bar.widget.max = max(int(total), 1)
-    return bar
+    raise TypeError("progress must be None, True, a ProgressBar or a callable progress(done, total), "
+                    f"got {type(progress).__name__}")

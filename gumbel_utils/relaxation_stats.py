@@ -18,7 +18,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._checks import check_logits, check_tau
+from ._validation import check_logits, check_tau
 from .concrete import concrete_log_prob, gumbel_softmax
 from .numerics import softmax
 from .simplex import SimplexGrid
@@ -26,7 +26,7 @@ from .simplex import SimplexGrid
 __all__ = [
     "relaxation_path",
     "MeanEstimate",
-    "mc_mean",
+    "monte_carlo_mean",
     "mean_vs_tau",
     "fraction_near_one_hot",
     "tau_for_near_one_hot_fraction",
@@ -80,10 +80,10 @@ class MeanEstimate(NamedTuple):
     se: np.ndarray
 
 
-def mc_mean(samples: ArrayLike) -> MeanEstimate:
+def monte_carlo_mean(samples: ArrayLike) -> MeanEstimate:
     """Mean over the first axis of ``samples`` and its standard error ``std / sqrt(n)``.
 
-    >>> m = mc_mean([[0.0, 1.0], [1.0, 0.0]])
+    >>> m = monte_carlo_mean([[0.0, 1.0], [1.0, 0.0]])
     >>> m.mean, m.se.round(3)
     (array([0.5, 0.5]), array([0.5, 0.5]))
     """

@@ -33,11 +33,11 @@ import functools
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._checks import as_real_array, check_tau, check_tau_grid
+from ._validation import as_real_array, check_tau, check_tau_grid
 from ._kernels import logistic_from_uniform, sigmoid
 
 __all__ = [
-    "check_t",
+    "check_target",
     "toy_objective_exact",
     "relaxed_toy_objective",
     "relaxed_toy_gradient",
@@ -54,14 +54,14 @@ _BLOCK = 128
 _RUNAWAY_RTOL = 1e-9
 
 
-def check_t(t: ArrayLike, name: str = "t") -> float:
+def check_target(target: ArrayLike, name: str = "target") -> float:
     """The toy's target, checked: a real scalar in [0, 1] (TypeError for a non-number, ValueError otherwise).
 
     Parameters
     ----------
-    t : float
-        The target of :math:`f(b) = (b - t)^2`; NaN, an array or a value outside [0, 1] is a ValueError.
-    name : str, default "t"
+    target : float
+        The target :math:`t` of :math:`f(b) = (b - t)^2`; NaN, an array or a value outside [0, 1] is a ValueError.
+    name : str, default "target"
         The argument's name in the error messages.
 
     Returns
@@ -70,15 +70,15 @@ def check_t(t: ArrayLike, name: str = "t") -> float:
 
     Examples
     --------
-    >>> check_t(0.45)
+    >>> check_target(0.45)
     0.45
     """
-    arr = as_real_array(t, name)
+    arr = as_real_array(target, name)
     if arr.ndim != 0:
         raise ValueError(f"{name} must be a scalar, got shape {arr.shape}")
     value = float(arr)
     if not 0.0 <= value <= 1.0:  # NaN fails too
-        raise ValueError(f"{name} must lie in [0, 1], got {t!r}")
+        raise ValueError(f"{name} must lie in [0, 1], got {target!r}")
     return value
 
 
@@ -89,15 +89,15 @@ def _check_theta(theta: ArrayLike) -> np.ndarray:
     return th
 
 
-def toy_objective_exact(theta: ArrayLike, t: float) -> np.ndarray | float:
+def toy_objective_exact(theta: ArrayLike, target: float) -> np.ndarray | float:
     r"""The true objective :math:`\mathbb{E}[(b - t)^2] = t^2 + \sigma(\theta)(1 - 2t)`, :math:`b \sim \mathrm{Bernoulli}(\sigma(\theta))`.
 
     Parameters
     ----------
     theta : float or array_like
         Finite logit(s) :math:`\theta` of :math:`P(b = 1) = \sigma(\theta)`, any shape.
-    t : float in [0, 1]
-        The target of :math:`f(b) = (b - t)^2`.
+    target : float in [0, 1]
+        The target :math:`t` of :math:`f(b) = (b - t)^2`.
 
     Returns
     -------
@@ -108,7 +108,7 @@ def toy_objective_exact(theta: ArrayLike, t: float) -> np.ndarray | float:
     >>> toy_objective_exact(0.0, 0.45)
     0.2525
     """
-    th, t = _check_theta(theta), check_t(t)
+    th, t = _check_theta(theta), check_target(target)
     out = t * t + sigmoid(th) * (1.0 - 2.0 * t)
     return float(out) if np.ndim(out) == 0 else out
 
@@ -142,15 +142,15 @@ def _shape_out(x: np.ndarray) -> np.ndarray | float:
     return float(x) if x.ndim == 0 else x
 
 
-def relaxed_toy_objective(theta: ArrayLike, t: float, tau: ArrayLike) -> np.ndarray | float:
+def relaxed_toy_objective(theta: ArrayLike, target: float, tau: ArrayLike) -> np.ndarray | float:
     r"""The relaxed toy objective :math:`R_\tau(\theta) = \mathbb{E}[(\sigma((\theta + L)/\tau) - t)^2]`, by quadrature.
 
     Parameters
     ----------
     theta : float or array
         Finite logit(s) of :math:`P(b = 1)`.
-    t : float in [0, 1]
-        The target of :math:`f(b) = (b - t)^2`.
+    target : float in [0, 1]
+        The target :math:`t` of :math:`f(b) = (b - t)^2`.
     tau : float or array > 0
         Temperature(s); broadcasts against ``theta``.
 
@@ -164,17 +164,17 @@ def relaxed_toy_objective(theta: ArrayLike, t: float, tau: ArrayLike) -> np.ndar
     >>> abs(v - (1 / 12 + 0.05**2)) < 1e-14
     True
     """
-    th, t, ta = _check_theta(theta), check_t(t), check_tau(tau)
+    th, t, ta = _check_theta(theta), check_target(target), check_tau(tau)
     d, _ = _moments(th, t, np.asarray(ta))
     return _shape_out(t * t + d)
 
 
-def relaxed_toy_gradient(theta: ArrayLike, t: float, tau: ArrayLike) -> np.ndarray | float:
+def relaxed_toy_gradient(theta: ArrayLike, target: float, tau: ArrayLike) -> np.ndarray | float:
     r""":math:`dR_\tau/d\theta = \mathbb{E}[2(y - t)\,y(1 - y)]/\tau`: the mean of the relaxed estimator on the toy.
 
     Parameters
     ----------
-    theta, t, tau : float or array, float in [0, 1], float or array > 0
+    theta, target, tau : float or array, float in [0, 1], float or array > 0
         As in :func:`relaxed_toy_objective`: the logit(s), the target and the temperature(s), which
         broadcast against each other; the same quadrature, and the same return shape.
 
@@ -184,11 +184,11 @@ def relaxed_toy_gradient(theta: ArrayLike, t: float, tau: ArrayLike) -> np.ndarr
     >>> abs(g) < 1e-15
     True
     """
-    th, t, ta = _check_theta(theta), check_t(t), check_tau(tau)
+    th, t, ta = _check_theta(theta), check_target(target), check_tau(tau)
     return _shape_out(_moments(th, t, np.asarray(ta), gradient=True)[2])
 
 
-def relaxed_toy_threshold(t: float) -> float:
+def relaxed_toy_threshold(target: float) -> float:
     r"""The temperature below which the relaxed minimiser is the true one: :math:`|1 - 2t|` (``inf`` for t = 0 or 1).
 
     For :math:`0 < t < 1/2`: :math:`p^* = 0` for :math:`\tau < 1 - 2t` and :math:`p^* > 0` above (module notes).
@@ -196,7 +196,7 @@ def relaxed_toy_threshold(t: float) -> float:
     >>> relaxed_toy_threshold(0.45), relaxed_toy_threshold(0.499)
     (0.09999999999999998, 0.0020000000000000018)
     """
-    t = check_t(t)
+    t = check_target(target)
     return float("inf") if t in (0.0, 1.0) else abs(1.0 - 2.0 * t)
 
 
@@ -248,7 +248,7 @@ def _argmin(t: float, tau: float | np.ndarray) -> float | np.ndarray:
     return sign * _argmins_low(low, distinct)[where].reshape(taus.shape)
 
 
-def relaxed_toy_argmin(t: float, tau: ArrayLike) -> float | np.ndarray:
+def relaxed_toy_argmin(target: float, tau: ArrayLike) -> float | np.ndarray:
     r"""The global minimiser :math:`\theta^*` of :math:`R_\tau` (``-inf``/``+inf`` when it runs away).
 
     How it is found, and its accuracy: :func:`relaxed_toy_minimizer`, which returns
@@ -256,8 +256,8 @@ def relaxed_toy_argmin(t: float, tau: ArrayLike) -> float | np.ndarray:
 
     Parameters
     ----------
-    t : float in [0, 1]
-        The target of :math:`f(b) = (b - t)^2`.
+    target : float in [0, 1]
+        The target :math:`t` of :math:`f(b) = (b - t)^2`.
     tau : float > 0, or an array of them
         As in :func:`relaxed_toy_minimizer` (an array: all temperatures at once).
 
@@ -272,10 +272,10 @@ def relaxed_toy_argmin(t: float, tau: ArrayLike) -> float | np.ndarray:
     >>> round(relaxed_toy_argmin(0.45, 1.0), 4)
     -0.5024
     """
-    return _argmin(check_t(t), check_tau(tau))
+    return _argmin(check_target(target), check_tau(tau))
 
 
-def relaxed_toy_minimizer(t: float, tau: ArrayLike) -> float | np.ndarray:
+def relaxed_toy_minimizer(target: float, tau: ArrayLike) -> float | np.ndarray:
     r""":math:`p^* = \sigma(\theta^*)` at the global minimiser of the relaxed toy objective :math:`R_\tau`.
 
     Exact up to quadrature and bisection tolerances (~1e-13 in :math:`\theta`): the objective is
@@ -289,8 +289,8 @@ def relaxed_toy_minimizer(t: float, tau: ArrayLike) -> float | np.ndarray:
 
     Parameters
     ----------
-    t : float in [0, 1]
-        The target of :math:`f(b) = (b - t)^2`.
+    target : float in [0, 1]
+        The target :math:`t` of :math:`f(b) = (b - t)^2`.
     tau : float > 0, or an array of them
         Temperature(s): an array is done all at once (one vectorised quadrature per distinct value).
 
@@ -305,11 +305,11 @@ def relaxed_toy_minimizer(t: float, tau: ArrayLike) -> float | np.ndarray:
     >>> relaxed_toy_minimizer(0.499, [0.1, 1.0]).round(4)
     array([0.4898, 0.4975])
     """
-    p = sigmoid(relaxed_toy_argmin(t, tau))
+    p = sigmoid(relaxed_toy_argmin(target, tau))
     return float(p) if np.ndim(p) == 0 else p
 
 
-def relaxed_toy_curves(t: float, taus: ArrayLike, p: ArrayLike) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def relaxed_toy_curves(target: float, taus: ArrayLike, p: ArrayLike) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     r"""The relaxed toy on a grid of :math:`p = \sigma(\theta)`, for several temperatures at once.
 
     What Notebook 4's relaxed-toy explorer draws: the minimiser :math:`p^*(\tau)`
@@ -319,8 +319,8 @@ def relaxed_toy_curves(t: float, taus: ArrayLike, p: ArrayLike) -> tuple[np.ndar
 
     Parameters
     ----------
-    t : float in [0, 1]
-        The target of :math:`f(b) = (b - t)^2`.
+    target : float in [0, 1]
+        The target :math:`t` of :math:`f(b) = (b - t)^2`.
     taus : float or array_like, shape (T,)
         Temperatures > 0.
     p : array_like, shape (P,)
@@ -341,7 +341,7 @@ def relaxed_toy_curves(t: float, taus: ArrayLike, p: ArrayLike) -> tuple[np.ndar
     >>> p_star.round(3), relaxed.shape, true
     (array([0.   , 0.377]), (2, 2), array([0.2275, 0.2525]))
     """
-    t = check_t(t)
+    t = check_target(target)
     tt, _ = check_tau_grid(taus, "taus")
     pp = as_real_array(p, "p")
     if pp.ndim != 1 or pp.size == 0 or not ((pp > 0.0) & (pp < 1.0)).all():

@@ -13,7 +13,7 @@ import math
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._checks import as_generator, check_logits, check_size, logits_as_rows, row_max
+from ._validation import as_generator, check_logits, check_size, logits_as_rows, row_max
 from ._kernels import fill_gumbel, fill_neg_gumbel, inverse_cdf, shift_to_max
 
 __all__ = ["sample_gumbel", "gumbel_max", "sample_categorical", "perturbed_max", "gumbel_max_from_noise"]

@@ -8,7 +8,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import stats
 
-from ._checks import as_real_array
+from ._validation import as_real_array
 
 __all__ = ["frequencies", "total_variation", "GoodnessOfFit", "goodness_of_fit", "expected_total_variation", "running_mean"]
 

@@ -5,7 +5,7 @@ r"""Measurements around training (Notebook 4): logit scale, REBAR's variance aga
 - :func:`rebar_eta_variance`: the variance of REBAR as a function of its control-variate
   weight :math:`\eta` and of :math:`\tau`, with the variance-minimising :math:`\eta^*` (REBAR is
   linear in :math:`\eta` for fixed noise, so two evaluations give every :math:`\eta`);
-- :func:`float32_pitfalls`: what a hand-written relaxed sample does in float32 at small :math:`\tau`.
+- :func:`float32_pitfalls`: what a relaxed sample and its gradient do in float32 at small :math:`\tau`.
 """
 
 from __future__ import annotations
@@ -15,17 +15,17 @@ from typing import Any, NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._checks import (as_generator, as_real_array, check_count, check_logits, check_logits_1d, check_objective,
+from ._validation import (as_generator, as_real_array, check_count, check_logits, check_logits_1d, check_objective,
                       check_tau, check_tau_grid)
-from ._kernels import fill_gumbel, tempered_softmax
+from ._kernels import fill_gumbel, softmax_jvp, tempered_softmax
 from .conditional import rebar
-from .gradient_stats import summarize
+from .gradient_stats import bias_variance_from_estimates
 
 __all__ = ["logit_scale", "RebarEta", "rebar_eta_variance", "Float32Row", "float32_pitfalls"]
 
 
-def logit_scale(theta: ArrayLike, tau: float, *, samples: int = 2000, threshold: float = 0.99,
-                rng: Any = 0) -> tuple[np.ndarray, np.ndarray]:
+def logit_scale(theta: ArrayLike, tau: float, *, n_samples: int = 2000, threshold: float = 0.99,
+                rng: Any = None) -> tuple[np.ndarray, np.ndarray]:
     r"""How far the logits have grown, and how one-hot the relaxed samples are, along a trajectory.
 
     Parameters
@@ -34,7 +34,7 @@ def logit_scale(theta: ArrayLike, tau: float, *, samples: int = 2000, threshold:
         Logits (e.g. ``Trajectory.theta``).
     tau : float
         The fixed training temperature.
-    samples : int
+    n_samples : int
         Relaxed samples per logit vector (the same noise for every vector, so the curve is smooth).
     threshold : float
         A sample is near one-hot when its largest coordinate exceeds this.
@@ -58,7 +58,7 @@ def logit_scale(theta: ArrayLike, tau: float, *, samples: int = 2000, threshold:
     if th.shape[-1] < 2:
         raise ValueError(f"theta must be logits of shape (..., K) with K >= 2, got shape {th.shape}")
     tau = check_tau(tau, scalar=True)
-    samples = check_count(samples, "samples")
+    samples = check_count(n_samples, "n_samples")
     thr = as_real_array(threshold, "threshold")
     if thr.ndim or not 0.0 < float(thr) < 1.0:
         raise ValueError(f"threshold must lie in (0, 1), got {threshold!r}")
@@ -107,7 +107,7 @@ class RebarEta(NamedTuple):
 
 
 def rebar_eta_variance(logits: ArrayLike, f: Any, taus: ArrayLike, etas: ArrayLike = np.linspace(0.0, 2.0, 21), *,
-                       n_samples: int = 20_000, rng: Any = 0) -> RebarEta:
+                       n_samples: int = 20_000, rng: Any = None) -> RebarEta:
     r"""The variance of REBAR against :math:`\eta` and :math:`\tau`, on common random numbers.
 
     For fixed noise REBAR is :math:`\hat g(\eta) = A + \eta B` (:math:`A` the score function,
@@ -154,43 +154,64 @@ def rebar_eta_variance(logits: ArrayLike, f: Any, taus: ArrayLike, etas: ArrayLi
     var, var_se = np.empty((t.size, e.size)), np.empty((t.size, e.size))
     zero = np.zeros(x.size)  # only the spread is used: trace of the covariance and its standard error
     for j, eta in enumerate(e):
-        s = summarize(a + eta * b, zero)
+        s = bias_variance_from_estimates(a + eta * b, zero)
         var[:, j], var_se[:, j] = s.variance, s.variance_se
     da, db = a - a.mean(axis=1, keepdims=True), b - b.mean(axis=1, keepdims=True)
     var_a = np.einsum("tnk,tnk->t", da, da) / (n - 1)
     cov_ab = np.einsum("tnk,tnk->t", da, db) / (n - 1)
     var_b = np.einsum("tnk,tnk->t", db, db) / (n - 1)
     eta_opt = -cov_ab / np.where(var_b > 0, var_b, np.inf)
-    var_opt = summarize(a + eta_opt[:, None, None] * b, zero).variance
+    var_opt = bias_variance_from_estimates(a + eta_opt[:, None, None] * b, zero).variance
     return RebarEta(t, e, var, var_se, eta_opt, var_opt, float(var_a[0]), n, var_a, cov_ab, var_b)
 
 
 class Float32Row(NamedTuple):
-    """One temperature of :func:`float32_pitfalls`."""
+    """One temperature of :func:`float32_pitfalls`: shares of the samples, float32 against float64."""
 
     tau: float
     naive_nan32: float  #: share of samples with NaN: exp((x+g)/tau) / sum, in float32, without subtracting the max
     naive_nan64: float  #: the same in float64
     stable_nan32: float  #: share with NaN when the row maximum is subtracted first (float32)
-    one_hot32: float  #: share of relaxed samples that are exactly one-hot in float32 (their Jacobian is exactly 0)
+    rounds_to_one32: float  #: share whose largest coordinate is exactly 1 in float32 (not one-hot: see one_hot32)
+    rounds_to_one64: float  #: the same in float64
+    one_hot32: float  #: share exactly one-hot in float32: every other coordinate exactly 0
     one_hot64: float  #: the same in float64
+    zero_grad32: float  #: share whose relaxed gradient J^T grad f(y) is exactly 0 (every component), float32
+    zero_grad64: float  #: the same in float64
+    mean_grad_rel_error: float  #: |mean gradient (float32) - mean gradient (float64)| / |float64 mean|, same noise
+    mean_grad_rel_se: float  #: the Monte Carlo standard error of the float64 mean gradient, relative, for scale
 
 
-def float32_pitfalls(logits: ArrayLike, taus: ArrayLike, *, n: int = 100_000, rng: Any = 0) -> list[Float32Row]:
-    r"""What a hand-written relaxed sample :math:`\operatorname{softmax}((x + g)/\tau)` does at small :math:`\tau`.
+def float32_pitfalls(logits: ArrayLike, f: Any, taus: ArrayLike, *, n_samples: int = 100_000,
+                     rng: Any = None) -> list[Float32Row]:
+    r"""What a relaxed sample :math:`y = \operatorname{softmax}((x + g)/\tau)` and its gradient do in float32 at small :math:`\tau`.
 
-    The same Gumbel noise is used in float32 and float64. Without subtracting the row
-    maximum, :math:`e^{(x+g)/\tau}` overflows once :math:`(x+g)/\tau` exceeds about 88.7 in float32
-    (709.8 in float64) and the sample becomes ``inf/inf = NaN``; subtracting the maximum first
-    (what every library's softmax does) never overflows. And a sample whose runner-up trails by more
-    than about :math:`16.6\,\tau` (float32; :math:`36.7\,\tau` in float64) is *exactly* one-hot: its
-    Jacobian, hence its relaxed gradient, is exactly zero.
+    The same Gumbel noise is used in float32 and float64. Three separate facts, each measured:
+
+    - **NaN.** Without subtracting the row maximum, :math:`e^{(x+g)/\tau}` overflows once
+      :math:`(x+g)/\tau` exceeds about 88.7 in float32 (709.8 in float64) and the sample becomes
+      ``inf/inf = NaN``; subtracting the maximum first (what every library's softmax does) never overflows.
+    - **Largest coordinate 1 is not one-hot.** When the runner-up trails the winner by more than
+      about :math:`16.6\,\tau` (float32; :math:`36.7\,\tau` in float64), :math:`1 - y_{\max}` is below the
+      rounding unit and :math:`y_{\max}` rounds to exactly 1, but the other coordinates
+      :math:`y_j \approx e^{-\mathrm{gap}_j/\tau}` are still positive numbers (down to about 1e-45 in
+      float32): the Jacobian :math:`(\operatorname{diag} y - y y^\top)/\tau` is not zero. A sample is
+      *exactly* one-hot only when every other coordinate underflows to 0 (gaps of more than about
+      :math:`103\,\tau` in float32, :math:`745\,\tau` in float64).
+    - **The gradient.** The relaxed gradient :math:`J_y^\top \nabla f(y)` has the components
+      :math:`y_k(v_k - \langle y, v\rangle)/\tau`, :math:`v = \nabla f(y)`: they are exactly zero when
+      each product underflows, which needs tiny :math:`y_k` (somewhat more often than exactly one-hot
+      samples, far less often than :math:`y_{\max} = 1`). The mean gradient over the samples is compared
+      between float32 and float64 (the same noise) and set against its own Monte Carlo standard error.
 
     Parameters
     ----------
     logits : array_like, shape (K,)
+    f : objective
+        Anything with ``value`` and ``grad``; its gradient at :math:`y` is cast to the sample's precision.
     taus : array_like
-    n : int
+        Temperatures.
+    n_samples : int
         Samples per temperature.
     rng : None, int or Generator
 
@@ -200,24 +221,37 @@ def float32_pitfalls(logits: ArrayLike, taus: ArrayLike, *, n: int = 100_000, rn
 
     Examples
     --------
-    >>> rows = float32_pitfalls([2.0, 0.0, -2.0], [1.0, 0.01], n=1000)
+    >>> from gumbel_utils.objectives import Cubic
+    >>> rows = float32_pitfalls([2.0, 0.0, -2.0], Cubic(), [1.0, 0.01], n_samples=1000, rng=0)
     >>> rows[0].naive_nan32, rows[1].naive_nan32 > 0, rows[1].stable_nan32
     (0.0, True, 0.0)
+    >>> rows[1].rounds_to_one32 > rows[1].zero_grad32 >= rows[1].one_hot32
+    True
     """
     x = check_logits_1d(logits)
+    check_objective(f)
     t, _ = check_tau_grid(taus, "taus")
-    n = check_count(n)
+    n = check_count(n_samples, "n_samples", minimum=2)
     s64 = fill_gumbel(np.empty((n, x.size)), as_generator(rng)) + x
     s32 = s64.astype(np.float32)
     rows = []
-    with np.errstate(over="ignore", invalid="ignore"):
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
         for tau in t:
-            naive = {}
+            naive, shares, grads = {}, {}, {}
             for name, s in (("32", s32), ("64", s64)):
-                e = np.exp(s / s.dtype.type(tau))
+                tt = s.dtype.type(tau)
+                e = np.exp(s / tt)
                 naive[name] = float(np.isnan(e / e.sum(axis=-1, keepdims=True)).any(axis=-1).mean())
-            y32 = tempered_softmax(s32, np.float32(tau))
-            y64 = tempered_softmax(s64, float(tau))
-            rows.append(Float32Row(float(tau), naive["32"], naive["64"], float(np.isnan(y32).any(axis=-1).mean()),
-                                   float((y32.max(axis=-1) == 1.0).mean()), float((y64.max(axis=-1) == 1.0).mean())))
+                y = tempered_softmax(s, tt)
+                g = softmax_jvp(y, np.asarray(f.grad(y)).astype(s.dtype), tt)
+                shares[name] = (float((y.max(axis=-1) == 1).mean()), float((np.count_nonzero(y, axis=-1) == 1).mean()),
+                                float((g == 0).all(axis=-1).mean()), float(np.isnan(y).any(axis=-1).mean()))
+                grads[name] = g.astype(np.float64)
+            mean64 = grads["64"].mean(axis=0)
+            norm = float(np.linalg.norm(mean64))
+            err = float(np.linalg.norm(grads["32"].mean(axis=0) - mean64)) / norm
+            se = float(np.sqrt(grads["64"].var(axis=0, ddof=1).sum() / n)) / norm
+            rows.append(Float32Row(float(tau), naive["32"], naive["64"], shares["32"][3],
+                                   shares["32"][0], shares["64"][0], shares["32"][1], shares["64"][1],
+                                   shares["32"][2], shares["64"][2], err, se))
     return rows

@@ -1,113 +1,44 @@
-r"""Notebook 5: a categorical VAE on real digits, trained with each gradient estimator and temperature.
+r"""Notebook 5: a categorical VAE on real digits, with hand-written backpropagation, for every estimator.
 
-The model, in NumPy with hand-written backpropagation:
+The model, in NumPy:
 
-- **data**: the 8×8 digits that scikit-learn ships inside its wheel (no download),
-  binarised (pixel > 8 of 16), with a fixed seeded train/test split (:func:`load_digits_binary`);
+- **data**: scikit-learn's 8×8 digits, binarised (:func:`gumbel_utils.digits.load_digits_binary`);
 - **encoder**: 64 pixels → ReLU layer → logits of L categorical latents with K categories each;
 - **decoder**: the L×K code → ReLU layer → 64 Bernoulli logits; the prior is uniform;
 - **loss** per image: :math:`-\log p(x \mid z) + \mathrm{KL}(q(z \mid x) \,\|\, \mathrm{uniform})`
   with the analytic categorical KL, :math:`\sum_{l,k} q_{lk}(\log q_{lk} + \log K)`.
 
-Each estimator of the registry is its own backward path through the code ``z``
-(:meth:`CategoricalVAE.loss_and_grad`); all share the package's softmax
-Jacobian-vector product :func:`~gumbel_utils._kernels.softmax_jvp`:
-
-- ``"gumbel_softmax_grad"``: decode :math:`y = \mathrm{softmax}((\ell + g)/\tau)`; the exact
-  gradient of that relaxed loss;
-- ``"straight_through"``: decode the one-hot :math:`D = \mathrm{onehot}(\arg\max(\ell + g))`, backward
-  through :math:`y` as if :math:`D` were :math:`y` (PyTorch's ``gumbel_softmax(hard=True)``);
-- ``"score_function_baseline"``: decode :math:`D`; the encoder gets
-  :math:`(f - b)\,(D - q)` with :math:`f = -\log p(x \mid D)` and the leave-one-out baseline
-  :math:`b` (the mean of :math:`f` over the other images of the batch); no backprop through the sample.
+**Every registered estimator trains it, with no code of its own here.** The decoder's loss
+:math:`-\log p(x \mid z)` is an *objective of the code* :math:`z` (:class:`ReconstructionLoss`: a value and
+a gradient, by backpropagation through the decoder), exactly like the objectives f of Notebooks 3 and 4.
+So :meth:`CategoricalVAE.loss_and_grad` calls the estimator's own function from its registry record
+(:data:`~gumbel_utils.registry.ESTIMATORS`) on the encoder logits of shape (B, L, K), one sample per
+image and latent, with the batch of images as the batch of the leave-one-out baseline. The record's
+``decodes`` says which code the forward pass decodes (the relaxed :math:`y = \mathrm{softmax}((\ell + g)/\tau)`
+for Gumbel-Softmax; the one-hot :math:`D` for straight-through, the score functions, Gumbel-Rao and
+REBAR): that code gives the reported loss and the decoder's gradient.
 
 The objective every estimator is judged on is the *discrete* negative ELBO
 (:meth:`CategoricalVAE.negative_elbo`): one-hot codes drawn from :math:`q`, whatever
-the estimator trained with. :func:`train` runs Adam (:mod:`gumbel_utils.adam`) with an
-optional progress bar; measurements on trained models (relaxed KL, code usage, gradient
-variance, relaxed decodes) are in :mod:`gumbel_utils.vae_stats`.
+the estimator trained with. Training is :func:`gumbel_utils.vae_training.train_vae`; measurements on
+trained models are in :mod:`gumbel_utils.vae_stats`.
 """
 
 from __future__ import annotations
 
 import functools
 import math
-import time
-from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any, Callable
 
 import numpy as np
 
-from ._checks import as_generator, check_choice, check_count, check_tau
-from ._kernels import fill_gumbel, one_blas_thread, sigmoid, softmax_jvp, tempered_softmax
-from .adam import Adam
-from .estimators import ESTIMATORS
+from ._kernels import fill_gumbel, one_blas_thread, one_hot_of, perturb, sigmoid, softmax_jvp, tempered_softmax
+from ._validation import as_generator, check_choice, check_count, check_images, check_tau
+from .digits import PIXELS
 from .numerics import log_softmax
-from .progress import progress_callback
-from .training import anneal
+from .registry import EstimatorSpec, estimator_names, get_estimator
 
-__all__ = [
-    "ESTIMATOR_NAMES",
-    "PIXELS",
-    "ANNEAL_RATE",
-    "ANNEAL_EVERY",
-    "load_digits_binary",
-    "bernoulli_nll",
-    "analytic_kl",
-    "CategoricalVAE",
-    "History",
-    "anneal_tau",
-    "train",
-]
-
-#: The registry names of the three estimators the VAE implements, in display order.
-ESTIMATOR_NAMES = ("gumbel_softmax_grad", "straight_through", "score_function_baseline")
-#: Pixels of one 8×8 image.
-PIXELS = 64
-
-
-# --------------------------------------------------------------------------- data
-
-
-@lru_cache(maxsize=1)
-def _digits() -> tuple[np.ndarray, np.ndarray]:
-    from sklearn.datasets import load_digits  # shipped inside the scikit-learn wheel: nothing is fetched
-
-    d = load_digits()
-    return d.data, d.target
-
-
-def load_digits_binary(*, seed: int = 0, test_fraction: float = 0.2, return_labels: bool = False) -> tuple:
-    """The 1,797 scikit-learn 8×8 digits, binarised (pixel > 8 of 16), split into (train, test).
-
-    Parameters
-    ----------
-    seed : int
-        Seed of the permutation that splits the images (the same split on every call).
-    test_fraction : float
-        Share of the images in the test set, in (0, 1).
-    return_labels : bool
-        Also return the digit labels (the model never sees them).
-
-    Returns
-    -------
-    train, test : ndarray, shape (n, 64)
-        New float arrays with values in {0, 1}; with ``return_labels`` followed by
-        ``train_labels, test_labels`` (int arrays).
-
-    >>> train, test = load_digits_binary()
-    >>> train.shape, test.shape, np.unique(train).tolist()
-    ((1438, 64), (359, 64), [0.0, 1.0])
-    """
-    if not 0.0 < float(test_fraction) < 1.0:
-        raise ValueError(f"test_fraction must lie in (0, 1), got {test_fraction!r}")
-    pixels, labels = _digits()
-    x = (pixels > 8).astype(np.float64)
-    order = as_generator(seed).permutation(len(x))
-    n_test = int(round(test_fraction * len(x)))
-    tr, te = order[n_test:], order[:n_test]
-    return (x[tr], x[te], labels[tr].copy(), labels[te].copy()) if return_labels else (x[tr], x[te])
+__all__ = ["bernoulli_nll", "analytic_kl", "ReconstructionLoss", "CategoricalVAE"]
 
 
 def _one_blas_thread(fn: Callable) -> Callable:
@@ -120,20 +51,6 @@ def _one_blas_thread(fn: Callable) -> Callable:
             return fn(*args, **kwargs)
 
     return wrapper
-
-
-def _check_images(x: Any, name: str = "x") -> np.ndarray:
-    arr = np.asarray(x, dtype=np.float64)
-    if arr.ndim != 2 or arr.shape[1] != PIXELS or arr.shape[0] == 0:
-        raise ValueError(f"{name} must have shape (n, {PIXELS}) (flattened 8x8 images, n >= 1), got shape {arr.shape}")
-    if not np.isfinite(arr).all() or arr.min() < 0 or arr.max() > 1:
-        raise ValueError(f"{name} must hold pixel values in [0, 1]")
-    return arr
-
-
-def _check_estimator(estimator: Any) -> str:
-    name = getattr(estimator, "name", estimator)  # a registry record (EstimatorSpec) or its name
-    return check_choice(name, ESTIMATOR_NAMES, "estimator")
 
 
 def _relu(a: np.ndarray) -> np.ndarray:
@@ -169,11 +86,85 @@ def _kl_uniform(log_q: np.ndarray) -> np.ndarray:
 
 
 def analytic_kl(logits: Any) -> np.ndarray:
-    """KL(q || uniform) per image, summed over the latents: encoder logits (n, L, K) -> (n,)."""
+    """KL(q || uniform) per image, summed over the latents: encoder logits (n, L, K) -> (n,).
+
+    Parameters
+    ----------
+    logits : array_like, shape (n, L, K)
+        Encoder logits.
+    """
     return _kl_uniform(log_softmax(logits))
 
 
-# --------------------------------------------------------------------------- the model
+class ReconstructionLoss:
+    r"""The decoder's loss :math:`-\log p(x \mid z)` as an objective of the code :math:`z` (one value per image).
+
+    Like the objectives of :mod:`gumbel_utils.objectives`, it has ``value(z)`` and ``grad(z)``, so every
+    gradient estimator of the registry applies to it unchanged: codes ``z`` of shape (..., L, K), one-hot
+    or relaxed, for images ``x`` of shape (..., 64) with the same leading shape; ``value`` returns one
+    number per image (shape (...)), ``grad`` its derivative with respect to the code (by backpropagation
+    through the decoder). The last few codes are remembered (compared by value), so a code the estimator
+    and the model both need is decoded once; :meth:`param_grads` gives the decoder's parameter gradients
+    at a code.
+
+    Parameters
+    ----------
+    model : CategoricalVAE
+        Its decoder is used (not changed).
+    x : ndarray, shape (..., 64)
+        The images.
+    """
+
+    _REMEMBER = 4
+
+    def __init__(self, model: "CategoricalVAE", x: np.ndarray) -> None:
+        self.model = model
+        self.x = x
+        self._cache: list[dict[str, Any]] = []
+
+    def _entry(self, code: np.ndarray) -> dict[str, Any]:
+        for entry in self._cache:
+            if entry["code"].shape == code.shape and np.array_equal(entry["code"], code):
+                return entry
+        lead = code.shape[:-2]
+        flat = code.reshape(-1, self.model.latents * self.model.categories)
+        a2, h2, out = self.model.decode_activations(flat)
+        entry = {"code": code.copy(), "a2": a2, "h2": h2, "out": out, "lead": lead,
+                 "nll": bernoulli_nll(self.x.reshape(-1, PIXELS), out).reshape(lead)}
+        self._cache = [entry] + self._cache[: self._REMEMBER - 1]
+        return entry
+
+    def _backward(self, entry: dict[str, Any]) -> dict[str, Any]:
+        if "d_a2" not in entry:
+            p = self.model.params
+            entry["d_out"] = sigmoid(entry["out"]) - self.x.reshape(-1, PIXELS)
+            entry["d_a2"] = (entry["d_out"] @ p["dec_w2"].T) * (entry["a2"] > 0)
+        return entry
+
+    def value(self, z: np.ndarray) -> np.ndarray:
+        """``-log p(x | z)`` per image, shape ``z.shape[:-2]``."""
+        return self._entry(np.asarray(z, dtype=np.float64))["nll"]
+
+    def grad(self, z: np.ndarray) -> np.ndarray:
+        """The derivative of ``value`` with respect to the code, shape of ``z``."""
+        entry = self._backward(self._entry(np.asarray(z, dtype=np.float64)))
+        return (entry["d_a2"] @ self.model.params["dec_w1"].T).reshape(entry["code"].shape)
+
+    def param_grads(self, z: np.ndarray, weight: float) -> dict[str, np.ndarray]:
+        """Gradients of ``weight * sum(value(z))`` with respect to the decoder's parameters.
+
+        Parameters
+        ----------
+        z : ndarray, shape (..., L, K)
+            The code the forward pass decoded.
+        weight : float
+            The factor of the sum (``1 / n`` for a batch mean).
+        """
+        entry = self._backward(self._entry(np.asarray(z, dtype=np.float64)))
+        d_out, d_a2 = entry["d_out"] * weight, entry["d_a2"] * weight
+        flat = entry["code"].reshape(-1, self.model.latents * self.model.categories)
+        return {"dec_w2": entry["h2"].T @ d_out, "dec_b2": d_out.sum(axis=0),
+                "dec_w1": flat.T @ d_a2, "dec_b1": d_a2.sum(axis=0)}
 
 
 class CategoricalVAE:
@@ -193,7 +184,7 @@ class CategoricalVAE:
         ``dec_w1`` (L·K, H), ``dec_b1`` (H,), ``dec_w2`` (H, 64), ``dec_b2`` (64,).
     """
 
-    def __init__(self, latents: int = 10, categories: int = 10, hidden: int = 128, *, rng=None) -> None:
+    def __init__(self, latents: int = 10, categories: int = 10, hidden: int = 128, *, rng: Any = None) -> None:
         self.latents = check_count(latents, "latents")
         self.categories = check_count(categories, "categories", minimum=2)
         self.hidden = check_count(hidden, "hidden")
@@ -227,100 +218,108 @@ class CategoricalVAE:
         logits = (h1 @ p["enc_w2"] + p["enc_b2"]).reshape(len(x), self.latents, self.categories)
         return a1, h1, logits
 
-    def _decode(self, code: np.ndarray):
+    def decode_activations(self, code: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The decoder's pre-activation, hidden layer and Bernoulli logits for flat codes (n, L·K).
+
+        Parameters
+        ----------
+        code : ndarray, shape (n, L·K)
+            One-hot or relaxed codes, flattened.
+        """
         p = self.params
-        a2 = code.reshape(len(code), -1) @ p["dec_w1"] + p["dec_b1"]
+        a2 = code @ p["dec_w1"] + p["dec_b1"]
         h2 = _relu(a2)
         return a2, h2, h2 @ p["dec_w2"] + p["dec_b2"]
 
     def encode(self, x: Any) -> np.ndarray:
         """Encoder logits of shape (n, L, K) for images ``x`` of shape (n, 64)."""
-        return self._encode(_check_images(x))[2]
+        return self._encode(check_images(x).reshape(-1, PIXELS))[2]
 
     def decoder_logits(self, code: Any) -> np.ndarray:
         """Bernoulli logits (n, 64) of the decoder for codes of shape (n, L, K) (one-hot or relaxed)."""
         z = np.asarray(code, dtype=np.float64)
         if z.ndim != 3 or z.shape[1:] != (self.latents, self.categories):
             raise ValueError(f"code must have shape (n, {self.latents}, {self.categories}), got {z.shape}")
-        return self._decode(z)[2]
+        return self.decode_activations(z.reshape(len(z), -1))[2]
 
     def decode(self, code: Any) -> np.ndarray:
         """Bernoulli pixel probabilities (n, 64) for codes of shape (n, L, K) (one-hot or relaxed)."""
         return sigmoid(self.decoder_logits(code))
 
-    def _noise(self, n: int, noise: Any, rng: Any) -> np.ndarray:
-        shape = (n, self.latents, self.categories)
+    def _noise(self, shape: tuple[int, ...], noise: Any, rng: Any) -> np.ndarray:
         if noise is None:
             return fill_gumbel(np.empty(shape), as_generator(rng))
         g = np.asarray(noise, dtype=np.float64)
         if g.shape != shape:
-            raise ValueError(f"noise must have shape {shape} (batch, latents, categories), got {g.shape}")
+            raise ValueError(f"noise must have shape {shape} (images, latents, categories), got {g.shape}")
         if not np.isfinite(g).all():
             raise ValueError("noise must be finite (standard Gumbel draws)")
         return g
 
-    def _one_hot(self, perturbed: np.ndarray) -> np.ndarray:
-        """One-hot of the argmax over the categories (argmax then scatter: 3x faster than comparing with the max)."""
-        index = perturbed.reshape(-1, self.categories).argmax(axis=1)
-        out = np.zeros((index.size, self.categories))
-        out[np.arange(index.size), index] = 1.0
-        return out.reshape(perturbed.shape)
-
     # ------------------------------------------------------------ loss and gradients
 
-    def _loss_and_logit_grad(self, x, estimator, tau, g, kl_weight, group):
-        """Shared forward/backward: (loss, per-image terms, cached activations, d loss / d logits, decoder grads)."""
-        n, k = len(x), self.categories
-        a1, h1, logits = self._encode(x)
-        log_q = log_softmax(logits)
-        q = np.exp(log_q)
-        perturbed = logits + g
-        y = tempered_softmax(perturbed, tau) if estimator != "score_function_baseline" else None
-        code = y if estimator == "gumbel_softmax_grad" else self._one_hot(perturbed)
-        a2, h2, out = self._decode(code)
-        recon = bernoulli_nll(x, out)                                   # -log p(x | z), per image
-        kl = _kl_uniform(log_q)                                          # KL(q || uniform), per image
-        loss = float((recon + kl_weight * kl).mean())
-        # decoder, backward (the loss is a mean over the n images)
-        p = self.params
-        d_out = (sigmoid(out) - x) / n
-        grads = {"dec_w2": h2.T @ d_out, "dec_b2": d_out.sum(axis=0)}
-        d_a2 = (d_out @ p["dec_w2"].T) * (a2 > 0)
-        grads["dec_w1"] = code.reshape(n, -1).T @ d_a2
-        grads["dec_b1"] = d_a2.sum(axis=0)
-        # the estimator's path from the code to the encoder logits
-        if estimator == "score_function_baseline":
-            f = recon.reshape(-1, group)
-            baseline = (f.sum(axis=1, keepdims=True) - f) / (group - 1)   # leave-one-out mean of its group
-            d_logits = ((f - baseline).reshape(-1) / n)[:, None, None] * (code - q)
-        else:
-            d_code = (d_a2 @ p["dec_w1"].T).reshape(n, self.latents, k)
-            d_logits = softmax_jvp(y, d_code, tau)
-        if kl_weight:
-            d_logits += softmax_jvp(q, log_q) * (kl_weight / n)              # d KL / d logits
-        return loss, (a1, h1), d_logits, grads
+    @staticmethod
+    def trainable_estimators() -> list[str]:
+        """The registered estimators a model can train with (their records say what they decode)."""
+        return estimator_names(stochastic=None, trains_models=True)
 
-    def _checked(self, x, estimator, tau, noise, rng, groups):
-        x = _check_images(x)
-        name = _check_estimator(estimator)
+    def estimator_spec(self, estimator: Any) -> EstimatorSpec:
+        """The registry record of ``estimator`` if a model can train with it, else ValueError listing those that can.
+
+        Parameters
+        ----------
+        estimator : str or EstimatorSpec
+            A registered name or record.
+        """
+        spec = get_estimator(estimator)
+        if spec.decodes is None:
+            check_choice(spec.name, self.trainable_estimators(), "estimator")
+        return spec
+
+    def _forward_backward(self, x, spec, tau, g, rng, kl_weight):
+        """Loss, per-image encoder-logit gradients (leading shape of x), decoder grads and cached activations."""
+        lead = x.shape[:-1]
+        flat_x = x.reshape(-1, PIXELS)
+        n = flat_x.shape[0]
+        a1, h1, flat_logits = self._encode(flat_x)
+        logits = flat_logits.reshape(lead + (self.latents, self.categories))
+        log_q = log_softmax(logits)
+        f = ReconstructionLoss(self, x)
+        s = perturb(logits, None, g)  # the estimator's own perturbed logits: the same codes
+        if spec.decodes == "relaxed":
+            s -= s.max(axis=-1, keepdims=True)
+            code = tempered_softmax(s, tau, shifted=True)
+        else:
+            code = one_hot_of(s.argmax(axis=-1), self.categories)
+        kl = _kl_uniform(log_q)
+        loss = float((f.value(code) + kl_weight * kl).mean())
+        d_logits = spec(logits, f, tau=tau, rng=rng, noise=g) / n       # the estimator, from its record
+        if kl_weight:
+            d_logits = d_logits + softmax_jvp(np.exp(log_q), log_q) * (kl_weight / n)   # d KL / d logits
+        return loss, (a1, h1), d_logits, f.param_grads(code, 1.0 / n)
+
+    def _checked(self, x, estimator, tau, noise, gen):
+        x = check_images(x)
+        spec = self.estimator_spec(estimator)
         t = check_tau(tau, scalar=True)
-        groups = check_count(groups, "baseline_groups")
-        if len(x) % groups:
-            raise ValueError(f"x must hold a multiple of baseline_groups = {groups} images, got {len(x)}")
-        if name == "score_function_baseline" and len(x) // groups < 2:
-            raise ValueError("x must hold at least 2 images per baseline group for the leave-one-out baseline")
-        return x, name, t, self._noise(len(x), noise, rng)
+        if spec.batch_dependent and x.shape[0] < 2:
+            raise ValueError(f"x must hold at least 2 images along its first axis: {spec.name}'s estimates "
+                             "depend on the other images of the batch")
+        return x, spec, t, self._noise(x.shape[:-1] + (self.latents, self.categories), noise, gen)
 
     @_one_blas_thread
     def logit_grad(self, x: Any, *, estimator: Any, tau: float, noise: Any = None, rng: Any = None,
-                   kl_weight: float = 1.0, baseline_groups: int = 1) -> tuple[float, np.ndarray]:
-        """The batch loss and the estimator's gradient with respect to the encoder logits, shape (n, L, K).
+                   kl_weight: float = 1.0) -> tuple[float, np.ndarray]:
+        """The batch loss and the estimator's gradient with respect to the encoder logits.
 
-        Arguments as in :meth:`loss_and_grad`; ``baseline_groups`` splits the batch into that many
-        consecutive equal groups, each with its own leave-one-out baseline (independent batches).
+        Arguments as in :meth:`loss_and_grad`, except that ``x`` may have several leading axes
+        (..., 64): the first is the batch (of the leave-one-out baseline), the others independent
+        copies (e.g. the draws of a variance measurement, :func:`gumbel_utils.vae_stats.logit_gradient_variance`).
+        The gradient has shape (..., L, K) and is that of the mean loss over all images.
         """
-        x, name, t, g = self._checked(x, estimator, tau, noise, rng, baseline_groups)
-        loss, _, d_logits, _ = self._loss_and_logit_grad(x, name, t, g, float(kl_weight), len(x) // baseline_groups)
+        gen = as_generator(rng)  # one stream: the noise first, then the estimator's own draws
+        x, spec, t, g = self._checked(x, estimator, tau, noise, gen)
+        loss, _, d_logits, _ = self._forward_backward(x, spec, t, g, gen, float(kl_weight))
         return loss, d_logits
 
     @_one_blas_thread
@@ -329,15 +328,36 @@ class CategoricalVAE:
     ) -> tuple[float, dict[str, np.ndarray]]:
         """The batch loss and the estimator's gradient of every parameter (a dict like :attr:`params`).
 
-        ``x`` (n, 64) images; ``estimator`` one of :data:`ESTIMATOR_NAMES` (or a registry record
-        with that ``name``); ``tau`` > 0 (the score function checks but ignores it); ``noise``
-        fixed standard Gumbel noise of shape (n, L, K), else drawn from ``rng``; ``kl_weight``
-        the weight of the KL term. The loss is the batch mean of -log p(x|z) + kl_weight · KL,
-        z the relaxed code (Gumbel-Softmax) or the one-hot code (the others). For
-        ``"gumbel_softmax_grad"`` the gradient is the exact gradient of that loss at this noise.
+        Parameters
+        ----------
+        x : array_like, shape (n, 64)
+            Images (n >= 2 for an estimator whose estimates depend on the batch).
+        estimator : str or EstimatorSpec
+            Any registered estimator whose record says what it decodes
+            (:meth:`trainable_estimators`), with its registered default options (e.g. REBAR's ``eta``,
+            Gumbel-Rao's ``m``).
+        tau : float
+            Temperature > 0 (an estimator whose law does not depend on it ignores it).
+        noise : array_like, shape (n, L, K), optional
+            Fixed standard Gumbel noise; else drawn from ``rng``.
+        rng : None, int or Generator
+            The noise, and any further randomness of the estimator (REBAR's and Gumbel-Rao's
+            conditional draws).
+        kl_weight : float
+            The weight of the KL term.
+
+        Returns
+        -------
+        loss, grads : float, dict
+            The batch mean of -log p(x|z) + kl_weight · KL, with z the code the record says the
+            estimator decodes; and the gradient of every parameter. For ``"gumbel_softmax_grad"`` it is
+            the exact gradient of that loss at this noise.
         """
-        x, name, t, g = self._checked(x, estimator, tau, noise, rng, 1)
-        loss, (a1, h1), d_logits, grads = self._loss_and_logit_grad(x, name, t, g, float(kl_weight), len(x))
+        gen = as_generator(rng)  # one stream: the noise first, then the estimator's own draws
+        x, spec, t, g = self._checked(x, estimator, tau, noise, gen)
+        if x.ndim != 2:
+            raise ValueError(f"x must have shape (n, 64), got {x.shape}")
+        loss, (a1, h1), d_logits, grads = self._forward_backward(x, spec, t, g, gen, float(kl_weight))
         p = self.params
         d_l = d_logits.reshape(len(x), -1)
         grads["enc_w2"] = h1.T @ d_l
@@ -349,203 +369,88 @@ class CategoricalVAE:
 
     # ------------------------------------------------------------ evaluation
 
-    def _code_loss(self, x: np.ndarray, samples: int, rng: Any, tau: float | None, kl_weight: float = 1.0):
-        """Per-sample mean loss (samples,): one-hot codes (tau None) or relaxed codes at ``tau``."""
+    def _code_loss(self, x: np.ndarray, n_samples: int, rng: Any, tau: float | None, kl_weight: float = 1.0):
+        """Per-sample mean loss (n_samples,): one-hot codes (tau None) or relaxed codes at ``tau``."""
         gen = as_generator(rng)
         logits = self._encode(x)[2]
         log_q = log_softmax(logits)
         kl = float(_kl_uniform(log_q).mean())
-        out = np.empty(samples)
+        out = np.empty(n_samples)
         g = np.empty_like(logits)
-        for s in range(samples):
+        for s in range(n_samples):
             perturbed = logits + fill_gumbel(g, gen)
-            code = self._one_hot(perturbed) if tau is None else tempered_softmax(perturbed, tau)
-            o = self._decode(code)[2]
+            code = one_hot_of(perturbed.argmax(axis=-1), self.categories) if tau is None else tempered_softmax(
+                perturbed, tau)
+            o = self.decode_activations(code.reshape(len(code), -1))[2]
             out[s] = bernoulli_nll(x, o).mean() + kl_weight * kl
         return out
 
     @_one_blas_thread
-    def negative_elbo(self, x: Any, *, samples: int = 10, rng: Any = None) -> float:
+    def negative_elbo(self, x: Any, *, n_samples: int = 10, rng: Any = None) -> float:
         """The discrete negative ELBO (nats per image): one-hot z drawn from q, -log p(x|z) + KL(q || uniform).
 
-        Averaged over the images and over ``samples`` codes per image. This is the
+        Averaged over the images and over ``n_samples`` codes per image. This is the
         number the estimators compete on, whatever they trained with.
+
+        Parameters
+        ----------
+        x : array_like, shape (n, 64)
+        n_samples : int
+            One-hot codes drawn per image.
+        rng : None, int or Generator
         """
-        x = _check_images(x)
-        return float(self._code_loss(x, check_count(samples, "samples"), rng, None).mean())
+        x = check_images(x)
+        return float(self._code_loss(x, check_count(n_samples, "n_samples"), rng, None).mean())
 
     @_one_blas_thread
-    def relaxed_loss(self, x: Any, *, tau: float, samples: int = 10, rng: Any = None) -> float:
-        """The relaxed loss that Gumbel-Softmax optimises: relaxed codes at ``tau`` decoded, plus the analytic KL."""
-        x = _check_images(x)
+    def relaxed_loss(self, x: Any, *, tau: float, n_samples: int = 10, rng: Any = None) -> float:
+        """The relaxed loss that Gumbel-Softmax optimises: relaxed codes at ``tau`` decoded, plus the analytic KL.
+
+        Parameters
+        ----------
+        x : array_like, shape (n, 64)
+        tau : float
+            The temperature of the relaxed codes.
+        n_samples : int
+            Relaxed codes drawn per image.
+        rng : None, int or Generator
+        """
+        x = check_images(x)
         t = check_tau(tau)
-        return float(self._code_loss(x, check_count(samples, "samples"), rng, t).mean())
+        return float(self._code_loss(x, check_count(n_samples, "n_samples"), rng, t).mean())
 
     @_one_blas_thread
     def reconstruct(self, x: Any, *, tau: float | None = None, noise: Any = None, rng: Any = None) -> np.ndarray:
         """Pixel probabilities (n, 64) decoded from one code per image: one-hot (``tau=None``) or relaxed at ``tau``.
 
         With the same ``noise`` the one-hot code is the argmax of every relaxed code.
+
+        Parameters
+        ----------
+        x : array_like, shape (n, 64)
+        tau : float, optional
+            None for the one-hot code.
+        noise : array_like, shape (n, L, K), optional
+        rng : None, int or Generator
         """
-        x = _check_images(x)
+        x = check_images(x)
         logits = self._encode(x)[2]
-        perturbed = logits + self._noise(len(x), noise, rng)
-        code = self._one_hot(perturbed) if tau is None else tempered_softmax(perturbed, check_tau(tau))
-        return sigmoid(self._decode(code)[2])
+        perturbed = logits + self._noise(logits.shape, noise, rng)
+        code = (one_hot_of(perturbed.argmax(axis=-1), self.categories) if tau is None
+                else tempered_softmax(perturbed, check_tau(tau)))
+        return sigmoid(self.decode_activations(code.reshape(len(code), -1))[2])
 
     def sample_prior(self, n: int, *, rng: Any = None) -> np.ndarray:
-        """Pixel probabilities (n, 64) decoded from one-hot codes drawn from the uniform prior."""
+        """Pixel probabilities (n, 64) decoded from one-hot codes drawn from the uniform prior.
+
+        Parameters
+        ----------
+        n : int
+            Number of codes.
+        rng : None, int or Generator
+        """
         gen = as_generator(rng)
         index = gen.integers(0, self.categories, size=(check_count(n, "n"), self.latents))
-        code = (index[..., None] == np.arange(self.categories)).astype(np.float64)
-        return sigmoid(self._decode(code)[2])
+        code = one_hot_of(index, self.categories)
+        return sigmoid(self.decode_activations(code.reshape(len(code), -1))[2])
 
-
-# --------------------------------------------------------------------------- training
-
-
-#: Annealing of Notebook 5: Jang et al.'s schedule with the rate scaled to runs of under 1,000 steps
-#: (their r = 1e-4 would only reach tau = 0.92 in 840 steps): tau reaches 0.5 after 600 steps.
-ANNEAL_RATE, ANNEAL_EVERY = 1.2e-3, 100
-
-
-def anneal_tau(step: int, *, tau0: float = 1.0, tau_min: float = 0.5, rate: float = ANNEAL_RATE,
-               every: int = ANNEAL_EVERY) -> float:
-    """Jang et al.'s annealing at a training step: :func:`gumbel_utils.training.anneal` with Notebook 5's defaults.
-
-    Parameters
-    ----------
-    step : int
-        The training step (from 0).
-    tau0, tau_min, rate, every
-        ``tau = max(tau_min, tau0 * exp(-rate * t))`` with ``t`` the step rounded down to a
-        multiple of ``every``.
-
-    >>> [round(anneal_tau(s, rate=1e-3, every=500), 3) for s in (0, 499, 500, 5000)]
-    [1.0, 1.0, 0.607, 0.5]
-    """
-    return float(anneal(step, tau0=tau0, tau_min=tau_min, rate=rate, every=every))
-
-
-@dataclass
-class History:
-    """Per-epoch record of one training run (arrays of length ``epochs``).
-
-    Attributes
-    ----------
-    estimator : str
-    epoch : ndarray
-        1, 2, ..., epochs.
-    train_loss : ndarray
-        Mean of the minibatch losses of the epoch (what the estimator optimised: relaxed for Gumbel-Softmax).
-    test_nelbo : ndarray
-        Discrete negative ELBO on the test set after the epoch (NaN where not measured).
-    tau : ndarray
-        Temperature at the last step of the epoch.
-    test_relaxed : ndarray or None
-        Relaxed loss on the test set at that τ (``track_relaxed=True``).
-    seconds : float
-        Wall-clock time of the run.
-    model : CategoricalVAE
-        The trained model.
-    """
-
-    estimator: str
-    epoch: np.ndarray
-    train_loss: np.ndarray
-    test_nelbo: np.ndarray
-    tau: np.ndarray
-    test_relaxed: np.ndarray | None = None
-    seconds: float = 0.0
-    model: CategoricalVAE | None = field(default=None, repr=False)
-
-
-@_one_blas_thread
-def train(
-    model: CategoricalVAE,
-    train: Any,
-    test: Any,
-    *,
-    estimator: Any,
-    tau: float | Callable[[int], float] = 1.0,
-    epochs: int = 100,
-    batch_size: int = 100,
-    lr: float = 1e-3,
-    kl_weight: float = 1.0,
-    eval_samples: int = 4,
-    eval_every: int = 1,
-    track_relaxed: bool = False,
-    rng: Any = 0,
-    progress: Any = False,
-) -> History:
-    """Train ``model`` in place with Adam and one estimator; return the per-epoch :class:`History`.
-
-    Parameters
-    ----------
-    model : CategoricalVAE
-        Trained in place.
-    train, test : array_like, shape (n, 64)
-        Training and test images.
-    estimator : str
-        One of :data:`ESTIMATOR_NAMES`.
-    tau : float or callable
-        A fixed temperature, or a schedule ``tau(step) -> float`` (e.g.
-        ``functools.partial(anneal_tau, rate=ANNEAL_RATE, every=ANNEAL_EVERY)``).
-    epochs, batch_size, lr : int, int, float
-        Passes over the data (full batches only, reshuffled each epoch), images per step, Adam's step size.
-    kl_weight : float
-        Weight of the KL term (0: no KL term).
-    eval_samples, eval_every : int
-        The test set's discrete -ELBO is measured after every ``eval_every``-th and after the
-        last epoch (NaN in between) with ``eval_samples`` codes per image, with the same noise
-        every time (smooth curves).
-    track_relaxed : bool
-        Also measure the relaxed test loss at the current τ (``History.test_relaxed``).
-    rng : None, int or Generator
-        Data order and noise.
-    progress : bool, ipywidgets.IntProgress or callable
-        True: show a new progress bar; an ``IntProgress``: reuse it; a callable (e.g. a
-        :class:`~gumbel_utils.progress.ProgressBar`): ``progress(epochs_done, epochs)``
-        (as in :func:`gumbel_utils.training.train`; see :func:`gumbel_utils.progress.progress_callback`).
-
-    BLAS runs on one thread: several times faster for matrices this small.
-    """
-    name = _check_estimator(estimator)
-    train_x, test_x = _check_images(train, "train"), _check_images(test, "test")
-    schedule = tau if callable(tau) else None
-    if schedule is None:
-        tau = check_tau(tau)
-    epochs, batch_size = check_count(epochs, "epochs"), check_count(batch_size, "batch_size", minimum=2)
-    eval_samples = check_count(eval_samples, "eval_samples")
-    eval_every = check_count(eval_every, "eval_every")
-    gen = as_generator(rng)
-    eval_seed = int(gen.integers(2**63))
-    opt = Adam(model.params, lr=lr)
-    n = len(train_x)
-    steps_per_epoch = n // batch_size            # full batches only: the score function's baseline needs >= 2
-    g = np.empty((batch_size, model.latents, model.categories))
-    hist = {k: np.full(epochs, np.nan) for k in ("train_loss", "test_nelbo", "tau", "test_relaxed")}
-    label = ESTIMATORS[name].label if name in ESTIMATORS else name
-    report = progress_callback(progress, epochs, f"{label}, τ = {'annealed' if schedule else f'{tau:g}'}")
-    start, step = time.perf_counter(), 0
-    for epoch in range(epochs):
-        order = gen.permutation(n)
-        total = 0.0
-        for b in range(steps_per_epoch):
-            t = check_tau(schedule(step), "tau") if schedule else tau
-            batch = train_x[order[b * batch_size:(b + 1) * batch_size]]
-            loss, grads = model.loss_and_grad(batch, estimator=name, tau=t, noise=fill_gumbel(g, gen),
-                                              kl_weight=kl_weight)
-            opt.step(grads)
-            total += loss
-            step += 1
-        hist["train_loss"][epoch] = total / steps_per_epoch
-        hist["tau"][epoch] = t
-        if (epoch + 1) % eval_every == 0 or epoch + 1 == epochs:
-            hist["test_nelbo"][epoch] = model.negative_elbo(test_x, samples=eval_samples, rng=eval_seed)
-            if track_relaxed:
-                hist["test_relaxed"][epoch] = model.relaxed_loss(test_x, tau=t, samples=eval_samples, rng=eval_seed)
-        if report is not None:
-            report(epoch + 1, epochs)
-    return History(name, np.arange(1, epochs + 1), hist["train_loss"], hist["test_nelbo"], hist["tau"],
-                   hist["test_relaxed"] if track_relaxed else None, time.perf_counter() - start, model)

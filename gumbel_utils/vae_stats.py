@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from ._checks import as_generator, check_count, check_tau
+from ._validation import as_generator, check_count, check_tau
 from ._kernels import fill_gumbel, sigmoid, tempered_softmax
 from .concrete import concrete_log_prob, gumbel_softmax, one_hot
 from .numerics import log_softmax
@@ -27,7 +27,7 @@ from .vae import CategoricalVAE, bernoulli_nll
 __all__ = ["relaxed_kl", "CodeUsage", "code_usage", "logit_gradient_variance", "RelaxedDecodes", "relaxed_decodes"]
 
 
-def relaxed_kl(logits: Any, tau: float, *, prior_tau: float | None = None, samples: int = 100,
+def relaxed_kl(logits: Any, tau: float, *, prior_tau: float | None = None, n_samples: int = 100,
                rng: Any = None) -> tuple[float, float]:
     r"""Monte Carlo relaxed KL, Concrete(q, τ) against Concrete(uniform, τ_p), per image, and its standard error.
 
@@ -39,7 +39,7 @@ def relaxed_kl(logits: Any, tau: float, *, prior_tau: float | None = None, sampl
         Temperature of the relaxed posterior.
     prior_tau : float, optional
         Temperature of the Concrete prior with uniform logits (default: ``tau``).
-    samples : int
+    n_samples : int
         Relaxed samples per latent and image (>= 2).
     rng : None, int or Generator
 
@@ -60,7 +60,7 @@ def relaxed_kl(logits: Any, tau: float, *, prior_tau: float | None = None, sampl
     t = check_tau(tau)
     tp = t if prior_tau is None else check_tau(prior_tau, "prior_tau")
     rows = x.reshape(-1, k)
-    y = gumbel_softmax(rows, t, size=check_count(samples, "samples", minimum=2), rng=rng)   # (S, n L, K)
+    y = gumbel_softmax(rows, t, size=check_count(n_samples, "n_samples", minimum=2), rng=rng)   # (S, n L, K)
     ratio = concrete_log_prob(y, rows, t) - concrete_log_prob(y, np.zeros(k), tp)           # (S, n L)
     per_sample = ratio.reshape(len(y), n, n_lat).sum(axis=2).mean(axis=1)
     return float(per_sample.mean()), float(per_sample.std(ddof=1) / math.sqrt(len(y)))
@@ -99,7 +99,7 @@ def code_usage(model: CategoricalVAE, x: Any) -> CodeUsage:
 
 
 def logit_gradient_variance(
-    model: CategoricalVAE, x: Any, *, estimator: Any, taus: Any, draws: int = 200, rng: Any = None
+    model: CategoricalVAE, x: Any, *, estimator: Any, taus: Any, n_samples: int = 200, rng: Any = None
 ) -> np.ndarray:
     """Variance of an estimator's gradient with respect to the encoder logits, one number per τ.
 
@@ -109,12 +109,13 @@ def logit_gradient_variance(
         The checkpoint.
     x : array_like, shape (n, 64)
         A fixed batch.
-    estimator : str
-        One of :data:`gumbel_utils.vae.ESTIMATOR_NAMES`.
+    estimator : str or EstimatorSpec
+        A registered estimator a model can train with
+        (:meth:`~gumbel_utils.vae.CategoricalVAE.trainable_estimators`).
     taus : float or array_like
         Temperatures.
-    draws : int
-        Independent noises per τ (>= 2).
+    n_samples : int
+        Independent noises per τ (>= 2): independent copies of the batch.
     rng : None, int or Generator
 
     Returns
@@ -128,14 +129,14 @@ def logit_gradient_variance(
     if x.ndim != 2:
         raise ValueError(f"x must have shape (n, 64), got {x.shape}")
     taus = np.atleast_1d(check_tau(taus))
-    draws = check_count(draws, "draws", minimum=2)
+    draws = check_count(n_samples, "n_samples", minimum=2)
     gen = as_generator(rng)
-    tiled = np.tile(x, (draws, 1))
+    copies = np.broadcast_to(x[:, None, :], (len(x), draws, x.shape[1]))  # the batch on axis 0, copies on axis 1
     out = np.empty(len(taus))
     for i, t in enumerate(taus):
-        g = fill_gumbel(np.empty((len(tiled), model.latents, model.categories)), gen)
-        d = model.logit_grad(tiled, estimator=estimator, tau=float(t), noise=g, baseline_groups=draws)[1]
-        out[i] = (d * len(tiled)).reshape(draws, len(x), -1).var(axis=0, ddof=1).sum(axis=-1).mean()
+        d = model.logit_grad(copies, estimator=estimator, tau=float(t), rng=gen)[1]   # (n, draws, L, K)
+        per_image = d * (len(x) * draws)  # the gradient of each image's own loss
+        out[i] = per_image.reshape(len(x), draws, -1).var(axis=1, ddof=1).sum(axis=-1).mean()
     return out
 
 

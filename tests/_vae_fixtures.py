@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from gumbel_utils.vae import CategoricalVAE, load_digits_binary
+from gumbel_utils.digits import load_digits_binary
+from gumbel_utils.vae import CategoricalVAE
 
 
 @pytest.fixture(scope="module")

@@ -273,11 +273,11 @@ def test_command_line_strips_a_notebook_saved_after_a_run(tmp_path):
         assert _gitfilter.strip(text) == text, f"{name}: the git filter would still change the student file"
 
 
-# --------------------------------------------------------------------------- self-check cells (gumbel_utils.check)
+# --------------------------------------------------------------------------- self-check cells (gumbel_utils.exercises.check)
 
 
 def _self_check(exercise: str):
-    cell = v4.new_code_cell(f"from gumbel_utils import check\ncheck.exercise_{exercise}(answer_{exercise})")
+    cell = v4.new_code_cell(f"from gumbel_utils.exercises import check\ncheck.exercise_{exercise}(answer_{exercise})")
     cell.metadata["tags"] = ["self-check"]
     return cell
 

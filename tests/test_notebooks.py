@@ -257,7 +257,7 @@ def test_text_outputs_repeat_on_a_fresh_kernel(path):
 @pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_self_checks_pass_on_the_worked_solutions(path):
-    """Each exercise's self-check cell (tag `self-check`, see gumbel_utils.check) says ✓ after its worked solution."""
+    """Each exercise's self-check cell (tag `self-check`, see gumbel_utils.exercises.check) says ✓ after its worked solution."""
     run = _run(path, 0)
     failed = []
     for index, cell in enumerate(run.nb.cells):

@@ -1,7 +1,7 @@
 """The shape of the package, checked: the rules of CONTRIBUTING.md that a reviewer would otherwise police.
 
 - no module imports another module's private (``_underscore``) names, except the two shared
-  private modules ``_checks`` and ``_kernels``;
+  private modules ``_validation`` and ``_kernels``;
 - no module is longer than 600 lines;
 - every public module has a test file of its own;
 - every public function with two or more parameters documents them in a numpydoc
@@ -26,7 +26,7 @@ import gumbel_utils
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "gumbel_utils"
-SHARED_PRIVATE = {"_checks", "_kernels"}
+SHARED_PRIVATE = {"_validation", "_kernels"}
 MAX_LINES = 600
 
 

@@ -12,7 +12,7 @@ from gumbel_utils.relaxation_stats import (
     interior_mode,
     interior_mode_threshold,
     log_convexity_threshold,
-    mc_mean,
+    monte_carlo_mean,
     mean_vs_tau,
     relaxation_path,
     simplex_segment,
@@ -34,11 +34,11 @@ def test_relaxation_path_rows_are_gumbel_softmax_and_keep_the_argmax():
         relaxation_path(X, g, [0.0])
 
 
-def test_mc_mean_standard_error():
-    m = mc_mean(np.arange(10.0)[:, None])
+def test_monte_carlo_mean_standard_error():
+    m = monte_carlo_mean(np.arange(10.0)[:, None])
     assert m.mean[0] == 4.5 and m.se[0] == pytest.approx(np.std(np.arange(10.0), ddof=1) / np.sqrt(10))
     with pytest.raises(ValueError, match="at least 2 rows"):
-        mc_mean([[1.0]])
+        monte_carlo_mean([[1.0]])
 
 
 def test_log_convexity_threshold_rejects_bad_k():
@@ -50,9 +50,9 @@ def test_log_convexity_threshold_rejects_bad_k():
 def test_mean_of_relaxed_sample_limits_with_standard_errors():
     G = sample_gumbel((20_000, 3), rng=2)
     p = softmax(X)
-    small = mc_mean(gumbel_softmax(X, 0.01, noise=G))
+    small = monte_carlo_mean(gumbel_softmax(X, 0.01, noise=G))
     assert np.all(np.abs(small.mean - p) < 5 * np.sqrt(p * (1 - p) / 20_000))  # E[y] -> p as tau -> 0
-    big = mc_mean(gumbel_softmax(X, 1e4, noise=G))
+    big = monte_carlo_mean(gumbel_softmax(X, 1e4, noise=G))
     assert np.abs(big.mean - 1 / 3).max() < 1e-3  # -> uniform
     # the argmax frequencies stay p at every tau (Proposition 1), whatever E[y] does
     for tau in (0.1, 1.0, 10.0):

@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 from scipy.integrate import quad
 from scipy.special import expit
 
-from gumbel_utils.estimators import ESTIMATORS
+from gumbel_utils.registry import ESTIMATORS
 from gumbel_utils.relaxed_toy import (
     _moments,
-    check_t,
+    check_target,
     relaxed_toy_argmin,
     relaxed_toy_curves,
     relaxed_toy_gradient,
@@ -134,12 +134,12 @@ def test_minimizer_symmetry_and_edges():
     lambda: relaxed_toy_objective(0.0, 0.45, 0.0),
     lambda: relaxed_toy_gradient(0.0, 0.45, -2.0),
     lambda: toy_objective_exact(0.0, 2.0),
-    lambda: check_t([0.4, 0.5]),
+    lambda: check_target([0.4, 0.5]),
     lambda: relaxed_toy_argmin(0.45, 0.0),
     lambda: relaxed_toy_curves(0.45, [1.0], [0.0, 0.5]),
 ])
 def test_bad_values_raise_value_error_naming_the_argument(call):
-    with pytest.raises(ValueError, match=r"\b(t|tau|theta|p)\b"):
+    with pytest.raises(ValueError, match=r"\b(target|tau|theta|p)\b"):
         call()
 
 
@@ -169,11 +169,11 @@ def test_true_objective_and_check_t():
     th = np.array([-3.0, 0.0, 2.5])
     np.testing.assert_allclose(toy_objective_exact(th, 0.3), 0.09 + expit(th) * 0.4, rtol=1e-15)
     assert isinstance(toy_objective_exact(0.0, 0.3), float)
-    assert check_t(np.float32(0.5)) == 0.5 and check_t(1) == 1.0
+    assert check_target(np.float32(0.5)) == 0.5 and check_target(1) == 1.0
     with pytest.raises(ValueError, match=r"\bp0\b"):
-        check_t(1.5, "p0")
+        check_target(1.5, "p0")
     with pytest.raises(TypeError):
-        check_t("0.5")
+        check_target("0.5")
 
 
 def test_curves_are_the_minimiser_and_both_objectives_on_the_p_grid():

@@ -19,10 +19,13 @@ import numpy as np
 import pytest
 
 from gumbel_utils import gumbel_max, gumbel_softmax, goodness_of_fit, sample_gumbel, softmax, total_variation
-from gumbel_utils.gradient_stats import bias_variance, k2_moments, mse_optimal_tau, sweep, tau_limit_table
+from gumbel_utils.binary_exact import exact_binary_moments
+from gumbel_utils.gradient_stats import bias_variance, bias_variance_sweep, mse_optimal_tau, tau_limit_table
 from gumbel_utils.objectives import OBJECTIVES
-from gumbel_utils.relaxation_stats import interior_mode_threshold, log_convexity_threshold, mc_mean, relaxation_path
-from gumbel_utils.training import anneal, relaxed_toy_minimizer, relaxed_toy_threshold, train, train_toy
+from gumbel_utils.relaxation_stats import interior_mode_threshold, log_convexity_threshold, monte_carlo_mean, relaxation_path
+from gumbel_utils.relaxed_toy import relaxed_toy_minimizer, relaxed_toy_threshold
+from gumbel_utils.schedules import anneal
+from gumbel_utils.training import train_logits, train_toy
 from gumbel_utils.training_stats import float32_pitfalls, logit_scale
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -67,7 +70,7 @@ def test_relaxation_keeps_the_argmax_and_its_mean_drifts_from_p():
     taus = np.logspace(-2, 1, 61)
     assert sum(int((relaxation_path(X, g, taus).argmax(axis=1) != np.argmax(X + g)).sum()) for g in G) == 0
     G = sample_gumbel((20_000, 3), rng=4)
-    means = {tau: mc_mean(gumbel_softmax(X, tau, noise=G)) for tau in (0.01, 0.1, 1.0, 10.0)}
+    means = {tau: monte_carlo_mean(gumbel_softmax(X, tau, noise=G)) for tau in (0.01, 0.1, 1.0, 10.0)}
     m = means[0.01]
     assert np.all(np.abs(m.mean - P) < 5 * m.se)  # E[y] -> p as tau -> 0
     for tau in (1.0, 10.0):  # and it is resolved away from p at larger tau
@@ -97,19 +100,19 @@ def test_relaxed_bias_vanishes_straight_through_stays_biased():
 
 def test_k2_limits_are_one_and_three_halves():
     taus = [1e-2, 1e-3, 1e-4]
-    relaxed = k2_moments([0.5, 0.0], CUBIC, taus)
-    st = k2_moments([0.5, 0.0], CUBIC, taus, estimator="straight_through")
+    relaxed = exact_binary_moments([0.5, 0.0], CUBIC, taus)
+    st = exact_binary_moments([0.5, 0.0], CUBIC, taus, estimator="straight_through")
     assert relaxed.mean[-1, 0] / relaxed.exact[0] == pytest.approx(1.0, abs=1e-3)
     assert st.mean[-1, 0] / st.exact[0] == pytest.approx(1.5, abs=1e-3)
     # The same temperatures on another grid give the same moments (guards the adaptive quadrature).
     for name, printed in (("gumbel_softmax_grad", relaxed), ("straight_through", st)):
-        other = k2_moments([0.5, 0.0], CUBIC, np.geomspace(1e-4, 1e-2, 5), estimator=name)
+        other = exact_binary_moments([0.5, 0.0], CUBIC, np.geomspace(1e-4, 1e-2, 5), estimator=name)
         np.testing.assert_allclose(printed.mean[::-1, 0], other.mean[::2, 0], rtol=1e-6)
 
 
 @pytest.fixture(scope="module")
 def gradient_sweep():
-    return sweep(X, CUBIC, np.geomspace(0.01, 10, 13), n_samples=20_000, rng=0,
+    return bias_variance_sweep(X, CUBIC, np.geomspace(0.01, 10, 13), n_samples=20_000, rng=0,
                  estimators=["score_function_baseline", "gumbel_softmax_grad", "straight_through"])
 
 
@@ -132,7 +135,7 @@ def test_best_tau_falls_with_the_batch_and_the_score_function_wins_large_batches
 
 
 def test_float32_at_small_tau():
-    rows = {r.tau: r for r in float32_pitfalls(X, [0.1, 0.03], n=20_000, rng=5)}
+    rows = {r.tau: r for r in float32_pitfalls(X, [0.1, 0.03], n_samples=20_000, rng=5)}
     se = np.sqrt(0.25 / 20_000)
     assert rows[0.03].naive_nan32 > 0.2 and rows[0.03].naive_nan64 == 0.0
     assert rows[0.1].stable_nan32 == rows[0.03].stable_nan32 == 0.0
@@ -153,13 +156,13 @@ def test_relaxed_minimiser_and_threshold():
 @pytest.mark.slow
 def test_fixed_tau_training_ends_at_the_relaxed_optimum_unbiased_ones_at_the_truth():
     p_half = relaxed_toy_minimizer(T_TOY, 0.5)
-    final = {name: train_toy(name, T_TOY, steps=800, lr=0.05, n=8, tau=0.5, seed=[0, 1, 2]).final_p(100)
-             for name in ("gumbel_softmax_grad", "score_function_baseline", "rebar", "deterministic_softmax")}
+    final = {name: train_toy(name, T_TOY, steps=800, lr=0.05, batch=8, tau=0.5, rng=[0, 1, 2]).final_p(100)
+             for name in ("gumbel_softmax_grad", "score_function_baseline", "rebar", "noise_free_grad")}
     relaxed = final["gumbel_softmax_grad"]
     assert abs(relaxed.mean() - p_half) < 5 * _se(relaxed) + 0.01
     assert np.all(final["score_function_baseline"] < 0.05) and np.all(final["rebar"] < 0.05)
     noise_free = 1 / (1 + np.exp(-0.5 * np.log(T_TOY / (1 - T_TOY))))
-    np.testing.assert_allclose(final["deterministic_softmax"], noise_free, atol=2e-3)
+    np.testing.assert_allclose(final["noise_free_grad"], noise_free, atol=2e-3)
 
 
 def test_rebar_unbiased_relaxed_biased():
@@ -173,7 +176,7 @@ def test_rebar_unbiased_relaxed_biased():
 @pytest.mark.slow
 def test_annealing_ends_at_the_relaxed_optimum_of_its_last_tau():
     jang = functools.partial(anneal, tau0=1.0, tau_min=0.5, rate=2.5e-3, every=100)
-    run = train_toy("gumbel_softmax_grad", T_TOY, steps=2000, lr=0.05, n=16, tau=jang, seed=[0, 1, 2])
+    run = train_toy("gumbel_softmax_grad", T_TOY, steps=2000, lr=0.05, batch=16, tau=jang, rng=[0, 1, 2])
     assert np.all(run.tau[:, -1] == 0.5)
     final = run.final_p(100)
     assert abs(final.mean() - relaxed_toy_minimizer(T_TOY, 0.5)) < 5 * _se(final) + 0.01
@@ -184,8 +187,8 @@ def test_annealing_ends_at_the_relaxed_optimum_of_its_last_tau():
 def test_more_samples_per_step_smaller_best_tau():
     taus_n = np.geomspace(0.01, 1, 5)
     T_, N_, S_ = np.meshgrid(taus_n, [1, 32], np.arange(4), indexing="ij")
-    runs = train("gumbel_softmax_grad", OBJECTIVES["quadratic"], np.zeros(3), steps=300, lr=0.05, n=N_.ravel(),
-                 tau=T_.ravel(), seed=S_.ravel())
+    runs = train_logits("gumbel_softmax_grad", OBJECTIVES["quadratic"], np.zeros(3), steps=300, lr=0.05, batch=N_.ravel(),
+                 tau=T_.ravel(), rng=S_.ravel())
     gap = runs.gap(50).reshape(T_.shape)  # (tau, n, seed)
     mean = gap.mean(axis=2)
     best = mean.argmin(axis=0)
@@ -198,8 +201,8 @@ def test_more_samples_per_step_smaller_best_tau():
 def test_logits_grow_to_one_hot_for_a_vertex_optimum_only():
     out = {}
     for name_f in ("linear", "quadratic"):
-        run = train("gumbel_softmax_grad", OBJECTIVES[name_f], np.zeros(3), steps=1000, lr=0.05, n=4, tau=0.5, seed=0)
-        out[name_f] = logit_scale(run.theta[0, [0, -1]], 0.5, samples=2000, rng=7)
+        run = train_logits("gumbel_softmax_grad", OBJECTIVES[name_f], np.zeros(3), steps=1000, lr=0.05, batch=4, tau=0.5, rng=0)
+        out[name_f] = logit_scale(run.theta[0, [0, -1]], 0.5, n_samples=2000, rng=7)
     (n_lin, f_lin), (n_quad, f_quad) = out["linear"], out["quadratic"]
     assert n_lin[1] > 5 and f_lin[1] > 0.95
     assert n_quad[1] < 3 and f_quad[1] < 0.5
@@ -210,11 +213,12 @@ def test_logits_grow_to_one_hot_for_a_vertex_optimum_only():
 
 @pytest.mark.slow
 def test_vae_relaxation_gap_and_tau_one_worse():
-    from gumbel_utils.vae import CategoricalVAE, analytic_kl, load_digits_binary
-    from gumbel_utils.vae import train as train_vae
+    from gumbel_utils.digits import load_digits_binary
+    from gumbel_utils.vae import CategoricalVAE, analytic_kl
+    from gumbel_utils.vae_training import train_vae
     from gumbel_utils.vae_stats import relaxed_kl
 
-    train_x, test_x = load_digits_binary(seed=0)
+    train_x, test_x = load_digits_binary(rng=0)
     vae = {tau: train_vae(CategoricalVAE(10, 10, 128, rng=0), train_x, test_x, estimator="gumbel_softmax_grad",
                           tau=tau, epochs=40, rng=0, eval_every=40).model for tau in (1.0, 0.3)}
     nums = {}
@@ -228,14 +232,14 @@ def test_vae_relaxation_gap_and_tau_one_worse():
     assert nums[0.3][0] < nums[1.0][0] - 0.5  # tau = 1 ended worse on the discrete -ELBO
     untrained = CategoricalVAE(10, 10, 128, rng=0).encode(test_x)
     for tau, model in vae.items():
-        (n0, f0), (n1, f1) = (logit_scale(lg, tau, samples=200, rng=9) for lg in (untrained, model.encode(test_x)))
+        (n0, f0), (n1, f1) = (logit_scale(lg, tau, n_samples=200, rng=9) for lg in (untrained, model.encode(test_x)))
         assert n1.mean() > n0.mean()  # the encoder's logits grow ...
         assert abs(f1.mean() - f0.mean()) < 0.05  # ... but the share of near-one-hot codes hardly moves
     logits = vae[1.0].encode(test_x[:100])
-    same = [relaxed_kl(logits, tau, samples=50, rng=10) for tau in (0.3, 1.0)]
+    same = [relaxed_kl(logits, tau, n_samples=50, rng=10) for tau in (0.3, 1.0)]
     assert same[0][0] == pytest.approx(same[1][0], rel=1e-9)  # the same invertible map acts on both laws
     assert same[0][0] > 5 * analytic_kl(logits).mean()
-    fixed, fixed_se = relaxed_kl(logits, 0.1, prior_tau=1.0, samples=50, rng=10)
+    fixed, fixed_se = relaxed_kl(logits, 0.1, prior_tau=1.0, n_samples=50, rng=10)
     assert fixed - 5 * fixed_se > 10 * same[1][0]
 
 

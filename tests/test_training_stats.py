@@ -9,9 +9,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from gumbel_utils.gradient_stats import bias_variance, summarize
+from gumbel_utils.gradient_stats import bias_variance, bias_variance_from_estimates
 from gumbel_utils.objectives import OBJECTIVES, Cubic
-from gumbel_utils.training import train
+from gumbel_utils.training import train_logits
 from gumbel_utils.training_stats import float32_pitfalls, logit_scale, rebar_eta_variance
 
 NB_X = np.array([1.0, 0.5, 0.0])
@@ -19,11 +19,11 @@ NB_X = np.array([1.0, 0.5, 0.0])
 
 def test_logit_scale():
     theta = np.array([[0.0, 0.0, 0.0], [3.0, 1.0, -1.0], [30.0, 0.0, 0.0]])
-    norm, frac = logit_scale(theta, 0.5, samples=4000, rng=1)
+    norm, frac = logit_scale(theta, 0.5, n_samples=4000, rng=1)
     np.testing.assert_allclose(norm, np.linalg.norm(theta - theta.mean(1, keepdims=True), axis=1))
     assert frac[0] < frac[1] < frac[2] == 1.0
     # shift invariance: adding a constant to every logit changes nothing
-    assert np.array_equal(logit_scale(theta + 5.0, 0.5, samples=4000, rng=1)[1], frac)
+    assert np.array_equal(logit_scale(theta + 5.0, 0.5, n_samples=4000, rng=1)[1], frac)
     with pytest.raises(ValueError, match="threshold"):
         logit_scale(theta, 0.5, threshold=1.0)
     with pytest.raises(ValueError, match="tau"):
@@ -31,11 +31,30 @@ def test_logit_scale():
 
 
 def test_float32_pitfalls():
-    rows = float32_pitfalls([1.0, 0.5, 0.0], [1.0, 0.1, 0.01], n=20_000, rng=0)
-    assert rows[0].naive_nan32 == 0.0 and rows[0].one_hot32 == 0.0
+    rows = float32_pitfalls([1.0, 0.5, 0.0], Cubic(), [1.0, 0.1, 0.01], n_samples=20_000, rng=0)
+    assert rows[0].naive_nan32 == 0.0 and rows[0].one_hot32 == 0.0 and rows[0].rounds_to_one32 == 0.0
     assert rows[2].naive_nan32 > 0.5 and rows[2].naive_nan64 < 0.05
     assert all(r.stable_nan32 == 0.0 for r in rows)
-    assert all(r.one_hot32 >= r.one_hot64 for r in rows)
+    assert all(r.one_hot32 >= r.one_hot64 and r.zero_grad32 >= r.zero_grad64 for r in rows)
+    # a largest coordinate of exactly 1 is not one-hot: far more samples round to 1 than have a zero gradient
+    assert rows[1].rounds_to_one32 > 20 * rows[1].zero_grad32 > 0 and rows[1].zero_grad32 >= rows[1].one_hot32
+    # and the float32 mean gradient agrees with float64 far below the Monte Carlo error
+    assert all(r.mean_grad_rel_error < 1e-3 * r.mean_grad_rel_se for r in rows)
+
+
+def test_float32_zero_gradient_means_every_component_underflows():
+    """Recount one temperature by hand: exactly-zero gradients are those with every y_k(v_k - <y, v>) = 0."""
+    from gumbel_utils import sample_gumbel
+
+    x, tau = np.array([1.0, 0.5, 0.0]), np.float32(0.1)
+    s = (sample_gumbel((20_000, 3), rng=0) + x).astype(np.float32)
+    z = (s - s.max(axis=1, keepdims=True)) / tau
+    y = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+    v = Cubic().grad(y).astype(np.float32)
+    g = y * (v - (y * v).sum(axis=1, keepdims=True)) / tau
+    row = float32_pitfalls(x, Cubic(), [0.1], n_samples=20_000, rng=0)[0]
+    assert row.zero_grad32 == pytest.approx(float((g == 0).all(axis=1).mean()), abs=1e-12)
+    assert row.rounds_to_one32 == pytest.approx(float((y.max(axis=1) == 1).mean()), abs=1e-12)
 
 
 def test_logit_scale_bad_input():
@@ -62,7 +81,7 @@ def test_rebar_variance_at_any_eta_is_the_parabola_on_the_same_draws():
     from gumbel_utils.conditional import rebar
 
     seed = int(np.random.default_rng(5).integers(2**63))
-    s = summarize(rebar(NB_X, Cubic(), 3000, tau=taus, rng=seed, eta=0.5), np.zeros(3))
+    s = bias_variance_from_estimates(rebar(NB_X, Cubic(), 3000, tau=taus, rng=seed, eta=0.5), np.zeros(3))
     np.testing.assert_allclose(r.variance[:, 1], s.variance, rtol=1e-10)
     np.testing.assert_allclose(r.variance_se[:, 1], s.variance_se, rtol=1e-6)
 
@@ -100,14 +119,15 @@ def test_notebook_section3_rebar_numbers():
 @pytest.mark.slow
 def test_notebook_sections6_7_logit_scale_and_float32():
     every25 = np.arange(0, 1001, 25)
-    lin = train("gumbel_softmax_grad", OBJECTIVES["linear"], np.zeros(3), steps=1000, lr=0.05, n=4, tau=0.5, seed=0)
-    quad_ = train("gumbel_softmax_grad", OBJECTIVES["quadratic"], np.zeros(3), steps=1000, lr=0.05, n=4, tau=0.5,
-                    seed=0)
-    n_lin, f_lin = logit_scale(lin.theta[0, every25], 0.5, samples=2000, rng=26)
-    n_quad, f_quad = logit_scale(quad_.theta[0, every25], 0.5, samples=2000, rng=26)
+    lin = train_logits("gumbel_softmax_grad", OBJECTIVES["linear"], np.zeros(3), steps=1000, lr=0.05, batch=4, tau=0.5, rng=0)
+    quad_ = train_logits("gumbel_softmax_grad", OBJECTIVES["quadratic"], np.zeros(3), steps=1000, lr=0.05, batch=4, tau=0.5,
+                    rng=0)
+    n_lin, f_lin = logit_scale(lin.theta[0, every25], 0.5, n_samples=2000, rng=26)
+    n_quad, f_quad = logit_scale(quad_.theta[0, every25], 0.5, n_samples=2000, rng=26)
     assert f_lin[-1] > 0.95 and f_quad[-1] < 0.4 and n_lin[-1] > 2 * n_quad[-1]
-    rows = {r.tau: r for r in float32_pitfalls(NB_X, [1.0, 0.3, 0.1, 0.03, 0.01], n=100_000, rng=27)}
+    rows = {r.tau: r for r in float32_pitfalls(NB_X, Cubic(), [1.0, 0.3, 0.1, 0.03, 0.01], n_samples=100_000, rng=27)}
     assert 0.25 < rows[0.03].naive_nan32 < 0.4 and rows[0.03].naive_nan64 == 0.0
     assert rows[0.01].naive_nan64 < 0.01
     assert all(r.stable_nan32 == 0.0 for r in rows.values())
-    assert rows[0.1].one_hot32 > 0.25 and rows[0.1].one_hot64 < 0.06
+    assert rows[0.1].rounds_to_one32 > 0.25 and rows[0.1].rounds_to_one64 < 0.06  # y.max() == 1 ...
+    assert rows[0.1].zero_grad32 < 0.01 and rows[0.1].one_hot32 < 0.001  # ... is not one-hot: few zero gradients

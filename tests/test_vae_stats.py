@@ -32,7 +32,7 @@ def test_relaxed_kl_against_quadrature(prior_tau):
     q = lambda u: math.exp(binary_concrete_log_prob(u, a, tau))
     integrand = lambda u: q(u) * (binary_concrete_log_prob(u, a, tau) - binary_concrete_log_prob(u, 0.0, tp))
     kl_exact = integrate.quad(integrand, 0, 1, limit=200, points=[1e-6, 0.5, 1 - 1e-6])[0]
-    mean, se = relaxed_kl(np.array([[[a, 0.0]]]), tau, prior_tau=prior_tau, samples=40_000, rng=0)
+    mean, se = relaxed_kl(np.array([[[a, 0.0]]]), tau, prior_tau=prior_tau, n_samples=40_000, rng=0)
     assert abs(mean - kl_exact) < 5 * se and se < 0.02
 
 
@@ -40,21 +40,21 @@ def test_relaxed_kl_properties():
     logits = np.random.default_rng(1).normal(size=(6, 3, 5)) * 2
     # the same temperature for posterior and prior: y = softmax(z / tau) is one bijection for both laws,
     # so the KL does not depend on tau (the same noise gives the same estimate to rounding)
-    a = relaxed_kl(logits, 0.2, samples=200, rng=0)
-    b = relaxed_kl(logits, 3.0, samples=200, rng=0)
+    a = relaxed_kl(logits, 0.2, n_samples=200, rng=0)
+    b = relaxed_kl(logits, 3.0, n_samples=200, rng=0)
     assert a[0] == pytest.approx(b[0], rel=1e-9)
     # data processing: the argmax is a function of the relaxed sample, so the relaxed KL >= the categorical KL
     assert a[0] - 5 * a[1] > analytic_kl(logits).mean()
     # a prior at a fixed temperature: the KL grows as the posterior's tau falls
-    fixed = [relaxed_kl(logits, t, prior_tau=1.0, samples=200, rng=0)[0] for t in (0.1, 0.3, 1.0)]
+    fixed = [relaxed_kl(logits, t, prior_tau=1.0, n_samples=200, rng=0)[0] for t in (0.1, 0.3, 1.0)]
     assert fixed[0] > fixed[1] > fixed[2]
-    assert relaxed_kl(np.zeros((3, 2, 4)), 0.5, samples=50, rng=0) == (0.0, 0.0)
+    assert relaxed_kl(np.zeros((3, 2, 4)), 0.5, n_samples=50, rng=0) == (0.0, 0.0)
     with pytest.raises(ValueError, match="logits"):
         relaxed_kl(np.zeros((3, 4)), 0.5)
     with pytest.raises(ValueError, match="prior_tau"):
         relaxed_kl(logits, 0.5, prior_tau=0.0)
     with pytest.raises(ValueError, match="open simplex"):
-        relaxed_kl(logits * 50, 1e-3, samples=20, rng=0)    # y underflows to exact zeros
+        relaxed_kl(logits * 50, 1e-3, n_samples=20, rng=0)    # y underflows to exact zeros
 
 
 def test_relaxed_decodes(data):
@@ -86,7 +86,7 @@ def test_logit_gradient_variance_against_a_loop(data):
     x = _batch(data, 1)
     draws = 50
     for name in ("gumbel_softmax_grad", "straight_through"):
-        got = logit_gradient_variance(m, x, estimator=name, taus=[0.5, 2.0], draws=draws, rng=3)
+        got = logit_gradient_variance(m, x, estimator=name, taus=[0.5, 2.0], n_samples=draws, rng=3)
         gen = np.random.default_rng(3)
         want = []
         for tau in (0.5, 2.0):
@@ -103,14 +103,14 @@ def test_logit_gradient_variance_of_the_score_function(data):
     m = _small(seed=8)
     x = _batch(data, 2)
     draws = 400
-    v = logit_gradient_variance(m, x, estimator="score_function_baseline", taus=[1.0], draws=draws, rng=4)
-    g = fill_gumbel(np.empty((draws * 2, m.latents, m.categories)), np.random.default_rng(4))
+    v = logit_gradient_variance(m, x, estimator="score_function_baseline", taus=[1.0], n_samples=draws, rng=4)
+    g = fill_gumbel(np.empty((2, draws, m.latents, m.categories)), np.random.default_rng(4))  # images, then draws
     logits = m.encode(x)
     q, log_q = softmax(logits), log_softmax(logits)
     kl_grad = q * (log_q - (q * log_q).sum(-1, keepdims=True))
     est = []
     for i in range(draws):
-        d = _hard(logits + g[2 * i:2 * i + 2])
+        d = _hard(logits + g[:, i])
         f = _nll(x, m.decode(d))
         est.append(((f - f[::-1])[:, None, None] * (d - q) + kl_grad).reshape(2, -1))
     assert v[0] == pytest.approx(np.array(est).var(axis=0, ddof=1).sum(axis=-1).mean(), rel=1e-10)

@@ -12,8 +12,10 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from gumbel_utils import softmax  # noqa: E402
-from gumbel_utils.estimators import ESTIMATORS, conditional_gumbel, gumbel_softmax_grad, score_function  # noqa: E402
-from gumbel_utils.gradient_stats import estimate_spread, log_magnitude_histogram  # noqa: E402
+from gumbel_utils.conditional import conditional_gumbel  # noqa: E402
+from gumbel_utils.estimators import gumbel_softmax_grad, score_function  # noqa: E402
+from gumbel_utils.registry import ESTIMATORS  # noqa: E402
+from gumbel_utils.estimate_tails import estimate_spread, log_magnitude_histogram  # noqa: E402
 from gumbel_utils.objectives import (  # noqa: E402
     Cubic,
     Quadratic,

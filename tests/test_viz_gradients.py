@@ -16,22 +16,11 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from gumbel_utils.estimators import (  # noqa: E402
-    ESTIMATORS,
-    gumbel_rao,
-    register_estimator,
-    score_function,
-    unregister_estimator,
-)
-from gumbel_utils.gradient_stats import (  # noqa: E402
-    LOG_MAGNITUDE_EDGES,
-    bias_variance,
-    estimate_spread,
-    log_magnitude_histogram,
-    relative_bias,
-    resolved_bias2,
-    sweep,
-)
+from gumbel_utils.conditional import gumbel_rao
+from gumbel_utils.estimators import score_function
+from gumbel_utils.registry import ESTIMATORS, register_estimator, unregister_estimator
+from gumbel_utils.estimate_tails import LOG_MAGNITUDE_EDGES, estimate_spread, log_magnitude_histogram
+from gumbel_utils.gradient_stats import bias_variance, bias_variance_sweep, relative_bias, resolved_bias2
 from gumbel_utils.objectives import (  # noqa: E402
     OBJECTIVES,
     Cubic,
@@ -153,13 +142,13 @@ def test_explore_bias_variance_uses_the_logits_it_is_given():
 def test_a_registered_estimator_appears_in_the_sweep_and_the_legend():
     """Adding an estimator is one function and one registration: sweeps and figures pick it up."""
 
-    def half_score(logits, f, n, *, tau=None, rng=None):
-        return 0.5 * score_function(logits, f, n, tau=tau, rng=rng)
+    def half_score(logits, f, n_samples=None, *, tau=None, rng=None, noise=None):
+        return 0.5 * score_function(logits, f, n_samples, tau=tau, rng=rng, noise=noise)
 
     register_estimator("toy_half_score", half_score, label="toy: half the score function", color="#123456",
-                       tau_dependent=False)
+                       linestyle=(0, (1, 4)), marker="*", tau_dependent=False)
     try:
-        res = sweep(X, Cubic(), [0.1, 1.0], n_samples=500, rng=0)
+        res = bias_variance_sweep(X, Cubic(), [0.1, 1.0], n_samples=500, rng=0)
         assert "toy_half_score" in res
         assert res["toy_half_score"].exact == pytest.approx(exact_gradient(X, Cubic()))
         ex = G.explore_bias_variance(n_samples=500, taus=[0.1, 1.0])
@@ -195,21 +184,6 @@ def test_blitted_frames_equal_full_redraws(builder):
 
 
 # ------------------------------------------------------------------ math the figures draw (gradient_stats)
-
-
-def test_log_magnitude_histogram_counts_every_estimate_once():
-    g = np.array([[0.0, 1.0], [1e-9, 0.0], [3e-3, 0.0], [0.5, 0.0], [2e5, 0.0]])
-    frac = log_magnitude_histogram(g)
-    assert frac.sum() == pytest.approx(1.0)
-    assert frac[0] == pytest.approx(0.4)  # 0 and 1e-9 fall below the first edge (1e-6)
-    assert frac[-1] == pytest.approx(0.2)  # 2e5 above the last (1e4)
-    i = np.searchsorted(LOG_MAGNITUDE_EDGES, np.log10(3e-3), side="right") - 1
-    assert frac[i] == pytest.approx(0.2)
-    np.testing.assert_array_equal(log_magnitude_histogram(g, component=1)[[0, -1]], [0.8, 0.0])
-    with pytest.raises(ValueError, match="component"):
-        log_magnitude_histogram(g, component=2)
-    with pytest.raises(ValueError, match="edges"):
-        log_magnitude_histogram(g, edges=[1.0, 0.0])
 
 
 def test_estimate_spread_and_resolved_and_relative_bias():

@@ -17,8 +17,9 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from gumbel_utils.objectives import OBJECTIVES  # noqa: E402
-from gumbel_utils.training import (anneal, relaxed_toy_minimizer, relaxed_toy_objective,  # noqa: E402
-                                   relaxed_toy_threshold, train, train_toy)
+from gumbel_utils.relaxed_toy import relaxed_toy_minimizer, relaxed_toy_objective, relaxed_toy_threshold
+from gumbel_utils.schedules import anneal
+from gumbel_utils.training import train_logits, train_toy
 from gumbel_utils.training_stats import rebar_eta_variance  # noqa: E402
 from gumbel_utils.viz import Explorer  # noqa: E402
 from gumbel_utils.viz import training as V  # noqa: E402
@@ -30,10 +31,11 @@ def _close_figures():
     plt.close("all")
 
 
-def test_the_progress_bar_is_the_packages_one():
+def test_the_progress_bar_has_one_home():
     from gumbel_utils import progress
 
-    assert V.ProgressBar is progress.ProgressBar and V.progress_bar is progress.progress_bar
+    assert not hasattr(V, "ProgressBar") and not hasattr(V, "progress_bar")   # no re-export chain
+    assert progress.ProgressBar.__module__ == "gumbel_utils.progress"
 
 
 # ----------------------------------------------------------------------------- explorers
@@ -54,8 +56,8 @@ def test_explore_training_draws_what_train_computes():
     ex.controls["n"].value = 8
     ex.controls["objective"].value = "linear"
     f = OBJECTIVES["linear"]
-    for name in ("score_function", "gumbel_softmax_grad", "deterministic_softmax"):
-        tr = train(name, f, np.zeros(3), steps=40, lr=0.05, n=8, tau=0.1, seed=0)
+    for name in ("score_function", "gumbel_softmax_grad", "noise_free_grad"):
+        tr = train_logits(name, f, np.zeros(3), steps=40, lr=0.05, batch=8, tau=0.1, rng=0)
         np.testing.assert_array_equal(ex.state["objective"][name], tr.objective[0])
         np.testing.assert_array_equal(ex.artists["lines"][name].get_ydata(), tr.objective[0])
     assert ex.state["optimum"] == 0.0
@@ -114,7 +116,7 @@ def test_explore_annealing_trains_with_the_schedule():
     v = ex.values
     sched = functools.partial(anneal, tau0=v["tau0"], tau_min=v["tau_min"], rate=v["rate"], every=v["every"])
     np.testing.assert_allclose(ex.state["tau"], sched(np.arange(301)))
-    tr = train_toy("gumbel_softmax_grad", 0.45, steps=300, lr=0.05, n=16, tau=sched, seed=0)
+    tr = train_toy("gumbel_softmax_grad", 0.45, steps=300, lr=0.05, batch=16, tau=sched, rng=0)
     np.testing.assert_array_equal(ex.state["p"], tr.p[0])
     np.testing.assert_array_equal(ex.artists["p"].get_ydata(), tr.p[0])
     np.testing.assert_allclose(ex.state["target"], relaxed_toy_minimizer(0.45, sched(np.arange(301))))

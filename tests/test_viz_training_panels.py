@@ -13,9 +13,11 @@ from matplotlib.artist import Artist  # noqa: E402
 
 from gumbel_utils.gradient_stats import bias_variance  # noqa: E402
 from gumbel_utils.objectives import OBJECTIVES, vertex_values  # noqa: E402
-from gumbel_utils.relaxation_stats import mc_mean  # noqa: E402
+from gumbel_utils.relaxation_stats import monte_carlo_mean  # noqa: E402
 from gumbel_utils.relaxed_toy import relaxed_toy_curves, relaxed_toy_minimizer  # noqa: E402
-from gumbel_utils.training import anneal, train, train_toy, training_estimator  # noqa: E402
+from gumbel_utils.registry import ESTIMATORS  # noqa: E402
+from gumbel_utils.schedules import anneal  # noqa: E402
+from gumbel_utils.training import train_logits, train_toy  # noqa: E402
 from gumbel_utils.training_stats import logit_scale, rebar_eta_variance  # noqa: E402
 from gumbel_utils.viz import training as V  # noqa: E402
 from gumbel_utils.viz import training_panels as P  # noqa: E402
@@ -48,15 +50,15 @@ def test_the_explorer_module_re_exports_every_panel():
 
 def test_training_curves_and_toy_training():
     f = OBJECTIVES["quadratic"]
-    runs = {name: train(name, f, np.zeros(3), steps=20, n=2, tau=0.5, seed=[0, 1])
-            for name in ("score_function", "deterministic_softmax")}
+    runs = {name: train_logits(name, f, np.zeros(3), steps=20, batch=2, tau=0.5, rng=[0, 1])
+            for name in ("score_function", "noise_free_grad")}
     art = P.plot_training_curves(runs)
     assert _only_artists(art)
     np.testing.assert_allclose(art["score_function"]["line"].get_ydata(), np.median(runs["score_function"].objective, 0))
-    assert art["score_function"]["line"].get_color() == training_estimator("score_function").color
+    assert art["score_function"]["line"].get_color() == ESTIMATORS["score_function"].color
     assert art["optimum"].get_ydata()[0] == pytest.approx(vertex_values(f, 3).min())
 
-    toy = {"gumbel_softmax_grad": train_toy("gumbel_softmax_grad", 0.45, steps=20, tau=0.5, seed=[0, 1])}
+    toy = {"gumbel_softmax_grad": train_toy("gumbel_softmax_grad", 0.45, steps=20, tau=0.5, rng=[0, 1])}
     art = P.plot_toy_training(toy, targets={"gumbel_softmax_grad": np.full(21, 0.3)}, p_relaxed=0.355)
     assert _only_artists(art)
     np.testing.assert_allclose(art["gumbel_softmax_grad"]["line"].get_ydata(), np.median(toy["gumbel_softmax_grad"].p, 0))
@@ -103,10 +105,10 @@ def test_schedule_batch_tau_and_logit_scale():
     art = P.plot_batch_tau(TAUS, gaps, tau_star={1: 2.0})
     assert _only_artists(art)
     assert art[8]["best"].get_xdata()[0] == TAUS[0]
-    np.testing.assert_allclose(art[8]["line"].lines[0].get_ydata(), mc_mean(gaps[8].T).mean)
+    np.testing.assert_allclose(art[8]["line"].lines[0].get_ydata(), monte_carlo_mean(gaps[8].T).mean)
 
-    theta = train("gumbel_softmax_grad", OBJECTIVES["linear"], np.zeros(3), steps=40, tau=0.5, seed=0).theta[0]
-    norm, frac = logit_scale(theta[::10], 0.5, samples=200, rng=0)
+    theta = train_logits("gumbel_softmax_grad", OBJECTIVES["linear"], np.zeros(3), steps=40, tau=0.5, rng=0).theta[0]
+    norm, frac = logit_scale(theta[::10], 0.5, n_samples=200, rng=0)
     art = P.plot_logit_scale(np.arange(0, 41, 10), {"a": norm}, {"a": frac})
     assert _only_artists(art)
     np.testing.assert_array_equal(art["norm"]["a"].get_ydata(), norm)

@@ -11,10 +11,12 @@ import numpy as np
 import pytest
 from matplotlib.colors import to_hex
 
-from gumbel_utils.estimators import ESTIMATORS
-from gumbel_utils.gradient_stats import sweep
+from gumbel_utils.registry import ESTIMATORS
+from gumbel_utils.gradient_stats import bias_variance_sweep
 from gumbel_utils.objectives import OBJECTIVES
-from gumbel_utils.vae import CategoricalVAE, History, load_digits_binary
+from gumbel_utils.digits import load_digits_binary
+from gumbel_utils.vae import CategoricalVAE
+from gumbel_utils.vae_training import History
 from gumbel_utils.vae_stats import code_usage, relaxed_decodes
 from gumbel_utils.viz import Explorer, new_figure
 from gumbel_utils.viz.vae import (
@@ -164,7 +166,7 @@ def test_tau_sweep_kl_usage_and_variance():
     assert np.allclose([b.get_height() for b in art["bars"]["with"][0]], usage["with"].aggregate)
     assert np.allclose([b.get_height() for b in art["bars"]["without"][1]], usage["without"].per_image)
 
-    toy = sweep(np.array([1.0, 0.5, 0.0]), OBJECTIVES["cubic"], taus,
+    toy = bias_variance_sweep(np.array([1.0, 0.5, 0.0]), OBJECTIVES["cubic"], taus,
                 estimators=["score_function_baseline", "gumbel_softmax_grad"], n_samples=500, rng=0)
     fig, axes = new_figure(1, 2)
     vae = {"gumbel_softmax_grad": np.array([10.0, 3.0, 1.0, 0.1]), "score_function_baseline": np.array([50.0])}

@@ -12,7 +12,7 @@ per exercise that the run answers, and keeps everything else:
 
 An exercise whose solution stores its answer for a *self-check* (a code cell
 tagged ``self-check`` after the solution, calling ``check.exercise_N_M(answer_N_M)``,
-see ``gumbel_utils.check``) keeps that cell; its prompt is followed by a code cell
+see ``gumbel_utils.exercises.check``) keeps that cell; its prompt is followed by a code cell
 ``answer_N_M = ...`` (tag ``answer-stub``), so that the student version runs top to
 bottom and each unsolved exercise says "no answer yet" in its own self-check cell.
 Self-check cells between or after the solution cells of one run are kept, each with

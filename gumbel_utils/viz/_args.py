@@ -2,7 +2,7 @@
 
 Explorers check what they are given like the package does: a value outside a
 slider's range widens the range (never a silent clamp), an unknown name raises
-``ValueError`` listing the valid ones (:func:`gumbel_utils._checks.check_choice`, the
+``ValueError`` listing the valid ones (:func:`gumbel_utils._validation.check_choice`, the
 one choice check of the package), a wrong length raises ``ValueError``, a wrong type
 ``TypeError``.
 """
@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .._checks import check_logits
+from .._validation import check_logits
 
 __all__ = ["check_seed", "check_logit_vector", "widened_range", "widened_log_range", "check_in_range"]
 

@@ -16,10 +16,10 @@ from typing import Mapping, Sequence
 import numpy as np
 from matplotlib.lines import Line2D
 
-from ..estimators import ESTIMATORS
+from ..registry import ESTIMATORS
+from ..binary_exact import ExactBinaryMoments
 from ..gradient_stats import (
     BiasVariance,
-    K2Moments,
     bias2_upper_bound,
     mse_optimal_tau,
     relative_bias,
@@ -67,7 +67,7 @@ def plot_bias_variance(results: Mapping[str, BiasVariance], *, batch: int = 1, a
     Parameters
     ----------
     results : mapping of str to BiasVariance
-        Measurements over one grid of temperatures, by name (:func:`~gumbel_utils.gradient_stats.sweep`).
+        Measurements over one grid of temperatures, by name (:func:`~gumbel_utils.gradient_stats.bias_variance_sweep`).
     batch : int, optional
         The n of the MSE of an n-sample average.
     axes : sequence of 3 Axes, optional
@@ -148,9 +148,8 @@ def update_bias_variance(art: dict, results: Mapping[str, BiasVariance], *, batc
     lims = [[np.inf, 0.0] for _ in axes]
     stars = {}
     for name, r in results.items():
-        mse_se = np.sqrt(r.bias2_se**2 + (r.variance_se / batch) ** 2)
         for j, (y, se) in enumerate(((resolved_bias2(r), r.bias2_se), (r.variance, r.variance_se),
-                                     (r.mse_at(batch), mse_se))):
+                                     (r.mse_at(batch), r.mse_se_at(batch)))):
             art["lines"][(name, j)].set_data(r.tau, y)
             ok = np.isfinite(y) & (y > 0)
             lo, hi = _positive_band(np.where(ok, y, 1e-300), se)
@@ -168,7 +167,7 @@ def update_bias_variance(art: dict, results: Mapping[str, BiasVariance], *, batc
                     lims[j][1] = max(lims[j][1], float(np.max(yy[good])))
         star = art["stars"][name]
         if show_star and name in ESTIMATORS and ESTIMATORS[name].tau_dependent:
-            stars[name] = mse_optimal_tau(r, batch)
+            stars[name] = mse_optimal_tau(r, batch)[:2]
             star.set_data([stars[name][0]], [stars[name][1]])
         else:
             star.set_data([np.nan], [np.nan])
@@ -194,7 +193,7 @@ def plot_mse_by_batch(results: Mapping[str, BiasVariance], *, batches: Sequence[
     Parameters
     ----------
     results : mapping of str to BiasVariance
-        Measurements over one grid of temperatures (:func:`~gumbel_utils.gradient_stats.sweep`).
+        Measurements over one grid of temperatures (:func:`~gumbel_utils.gradient_stats.bias_variance_sweep`).
     batches : sequence of int, optional
         One panel per batch size n.
     axes : sequence of Axes, optional
@@ -222,7 +221,7 @@ def plot_mse_by_batch(results: Mapping[str, BiasVariance], *, batches: Sequence[
                 (line,) = ax.plot(r.tau, r.mse_at(n), color=c, ls="--" if tau_free else "-", label=lab)
                 out["lines"][(name, n)] = line
                 if not tau_free:
-                    ts, ms = mse_optimal_tau(r, n)
+                    ts, ms = mse_optimal_tau(r, n)[:2]
                     (star,) = ax.plot([ts], [ms], marker="*", ms=17, color=c, mec="k", ls="none", clip_on=False)
                     out["stars"][(name, n)] = star
             ax.set_xscale("log")
@@ -296,13 +295,13 @@ def plot_relative_bias(results_by_objective: Mapping[str, Mapping[str, BiasVaria
 # ----------------------------------------------------------------------------- 7. K = 2
 
 
-def plot_k2_exact(exact: Mapping[str, K2Moments], mc: Mapping[str, BiasVariance], *, axes=None) -> dict:
+def plot_k2_exact(exact: Mapping[str, ExactBinaryMoments], mc: Mapping[str, BiasVariance], *, axes=None) -> dict:
     """Exact K = 2 squared bias and variance (lines, quadrature) through Monte Carlo points (2 se bars).
 
     Parameters
     ----------
-    exact : mapping of str to K2Moments
-        :func:`~gumbel_utils.gradient_stats.k2_moments` by estimator name.
+    exact : mapping of str to ExactBinaryMoments
+        :func:`~gumbel_utils.gradient_stats.exact_binary_moments` by estimator name.
     mc : mapping of str to BiasVariance
         Monte Carlo measurements of the same estimators (unresolved squared biases are not drawn).
     axes : sequence of 2 Axes, optional

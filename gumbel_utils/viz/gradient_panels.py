@@ -3,7 +3,7 @@
 Each draws data computed by the math layer (:mod:`gumbel_utils.objectives`,
 :mod:`gumbel_utils.gradient_stats`, :mod:`gumbel_utils.stats`) and returns a dict of
 its artists; labels and colours come from the estimator registry
-(:data:`gumbel_utils.estimators.ESTIMATORS`). The panels that draw measurements against
+(:data:`gumbel_utils.registry.ESTIMATORS`). The panels that draw measurements against
 the temperature (bias, variance, MSE, the K = 2 curves) live in
 :mod:`gumbel_utils.viz.bias_variance_panels`. The explorers of
 :mod:`gumbel_utils.viz.gradients` build on both; the notebook imports everything from there.
@@ -17,8 +17,8 @@ import numpy as np
 from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 from numpy.typing import ArrayLike
 
-from ..estimators import ESTIMATORS
-from ..gradient_stats import LOG_MAGNITUDE_EDGES, log_magnitude_histogram
+from ..estimate_tails import LOG_MAGNITUDE_EDGES, log_magnitude_histogram
+from ..registry import ESTIMATORS
 from ..objectives import RelaxedCurve, argmax_objective_curves, exact_gradient, expected_value
 from ..stats import running_mean
 from .style import CATEGORY_COLORS, PALETTE, course_style, pyplot_axes, pyplot_figure
@@ -71,7 +71,7 @@ def estimator_label(name: str, labels: Mapping[str, str] | None = None) -> str:
     Parameters
     ----------
     name : str
-        Estimator name (a key of :data:`~gumbel_utils.estimators.ESTIMATORS`, or any other name).
+        Estimator name (a key of :data:`~gumbel_utils.registry.ESTIMATORS`, or any other name).
     labels : mapping of str to str, optional
         Overrides.
     """

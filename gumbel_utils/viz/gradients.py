@@ -5,7 +5,7 @@ The ``plot_*(data..., *, ax=None)`` panels live in :mod:`gumbel_utils.viz.gradie
 everything from this module. ``explore_*(..., *, seed=0)`` build one live figure (an
 :class:`~gumbel_utils.viz.explorer.Explorer`, the contract of CONTRIBUTING.md).
 Labels, colours, options and the list of estimators come from the one registry,
-:data:`gumbel_utils.estimators.ESTIMATORS`: a newly registered estimator shows up in
+:data:`gumbel_utils.registry.ESTIMATORS`: a newly registered estimator shows up in
 every legend, dropdown and sweep. Every number drawn comes from
 :mod:`gumbel_utils.objectives`, :mod:`gumbel_utils.estimators`,
 :mod:`gumbel_utils.gradient_stats` or :mod:`gumbel_utils.stats`.
@@ -19,9 +19,10 @@ import ipywidgets as widgets
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .._checks import check_choice
-from ..estimators import ESTIMATORS, gumbel_rao, gumbel_rao_draws
-from ..gradient_stats import estimate_spread, log_magnitude_histogram, sweep
+from .._validation import check_choice
+from ..estimate_tails import estimate_spread, log_magnitude_histogram
+from ..gradient_stats import bias_variance_sweep
+from ..registry import ESTIMATORS
 from ..objectives import OBJECTIVES, argmax_objective_curves, exact_gradient, expected_value, relaxed_objective_curve
 from ..sampling import sample_gumbel
 from ._args import check_in_range, check_logit_vector, check_seed, widened_log_range, widened_range
@@ -59,9 +60,6 @@ __all__ = [  # the panels are re-exported: one import place for the notebook
     "explore_bias_variance",
 ]
 
-#: Estimators whose temperature- and objective-free draws a live figure can compute once:
-#: function -> ``draws(logits, n, m, rng=...)``, passed back as ``function(..., draws=...)``.
-_REUSABLE_DRAWS = {gumbel_rao: gumbel_rao_draws}
 _BATCHES = (1, 3, 10, 30, 100, 300, 1000)
 
 
@@ -203,8 +201,8 @@ def explore_estimate_histogram(logits: ArrayLike = (1.0, 0.5, 0.0), objective: s
     }
     # Temperature-free draws of the estimators that can reuse them, made once at build time
     # (same numbers as the estimator's own draws from rng=seed).
-    draws = {name: _REUSABLE_DRAWS[ESTIMATORS[name].function](x, n, ESTIMATORS[name].options.get("m", 10), rng=seed)
-             for name in names if ESTIMATORS[name].function in _REUSABLE_DRAWS}
+    draws = {name: ESTIMATORS[name].draws(x, n, rng=seed, **ESTIMATORS[name].options)
+             for name in names if ESTIMATORS[name].draws is not None}
     state: dict = {}
 
     def estimates(name: str, f: Any, tau: float) -> np.ndarray:
@@ -238,7 +236,7 @@ def explore_bias_variance(logits: ArrayLike = (1.0, 0.5, 0.0), objective: str = 
 
     Controls: the first two logits ``x1``, ``x2`` (the third stays at ``logits[2]``),
     the objective, and the batch size n of the MSE. A logit or objective change reruns
-    :func:`~gumbel_utils.gradient_stats.sweep` over every registered estimator (each
+    :func:`~gumbel_utils.gradient_stats.bias_variance_sweep` over every registered estimator (each
     with its registered options; under a second, with a busy message; sliders act on
     release): those controls are declared ``live_recompute``. A change of n only
     rescales the variance: the curves and the stars marking the MSE-optimal tau move at once.
@@ -278,7 +276,8 @@ def explore_bias_variance(logits: ArrayLike = (1.0, 0.5, 0.0), objective: str = 
         if key not in cache:
             cache.clear()
             state["sweeps"] += 1  # new results: the cached background (bias and variance panels) is redrawn
-            cache[key] = sweep(np.array([x1, x2, x0[2]]), OBJECTIVES[objective], taus, n_samples=n_samples, rng=seed)
+            cache[key] = bias_variance_sweep(np.array([x1, x2, x0[2]]), OBJECTIVES[objective], taus,
+                                             n_samples=n_samples, batches=_BATCHES, rng=seed)
         return cache[key]
 
     art = plot_bias_variance(results_for(x0[0], x0[1], objective), axes=axes)

@@ -27,7 +27,7 @@ from matplotlib.collections import LineCollection
 from scipy import stats
 from scipy.special import logsumexp
 
-from .._checks import check_logits
+from .._validation import check_logits
 from .._kernels import inverse_cdf
 from ..numerics import softmax
 from ..sampling import gumbel_max_from_noise, sample_gumbel

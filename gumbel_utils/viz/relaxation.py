@@ -22,7 +22,7 @@ import ipywidgets as widgets
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .._checks import check_tau
+from .._validation import check_tau
 from .._kernels import sigmoid
 from ..concrete import binary_concrete_log_prob, concrete_log_prob, gumbel_softmax, sample_binary_concrete
 from ..numerics import softmax
@@ -33,7 +33,7 @@ from ..relaxation_stats import (
     is_convex_on_grid,
     log_convexity_threshold,
     log_density_image,
-    mc_mean,
+    monte_carlo_mean,
     mean_vs_tau,
     relaxation_path,
     simplex_segment,
@@ -225,7 +225,7 @@ def explore_concrete_simplex(
         state["samples"], state["logits"] = y, x
         heat["image"].set_data(log_density_image(grid, x, tau))
         set_simplex_samples(sc["points"], y)
-        m = mc_mean(y)
+        m = monte_carlo_mean(y)
         p = softmax(x)
         mxy, pxy = m.mean @ TRIANGLE, p @ TRIANGLE
         mean.set_data([mxy[0]], [mxy[1]])
@@ -298,7 +298,7 @@ def explore_mean_drift(
 
     def update(tau: float) -> str:
         y = gumbel_softmax(x, tau, noise=noise)
-        m = mc_mean(y)
+        m = monte_carlo_mean(y)
         tv = total_variation(m.mean, p)
         state.update(samples=y, mean=m.mean, tv=tv)
         mxy = m.mean @ TRIANGLE

@@ -3,7 +3,7 @@
 ``explore_*(..., *, seed=0)`` build one figure from the panels of
 :mod:`gumbel_utils.viz.training_panels` and return an
 :class:`~gumbel_utils.viz.explorer.Explorer` (the explorer contract of CONTRIBUTING.md). The
-panels (``plot_*``) and the progress bar (:mod:`gumbel_utils.progress`) are re-exported here,
+panels (``plot_*``) are re-exported here,
 so the notebook imports everything from this module. Every number drawn comes from
 :mod:`gumbel_utils.training`, :mod:`gumbel_utils.relaxed_toy` or :mod:`gumbel_utils.training_stats`;
 colours and labels from the estimator registry.
@@ -24,11 +24,12 @@ import ipywidgets as widgets
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .._checks import check_choice, check_count, check_tau
+from .._validation import check_choice, check_count, check_tau
 from ..objectives import OBJECTIVES, vertex_values
-from ..progress import ProgressBar, progress_bar
 from ..relaxed_toy import relaxed_toy_curves, relaxed_toy_minimizer, relaxed_toy_threshold
-from ..training import anneal, train, train_toy, training_estimator, training_estimator_names
+from ..registry import ESTIMATORS
+from ..schedules import anneal
+from ..training import train_logits, train_toy
 from ..training_stats import rebar_eta_variance
 from ._args import check_in_range, check_logit_vector, check_seed, widened_log_range
 from .explorer import Explorer
@@ -46,7 +47,7 @@ from .training_panels import (
     plot_training_curves,
 )
 
-__all__ = [  # the panels and the progress bar are re-exported: one import place for the notebook
+__all__ = [  # the panels are re-exported: one import place for the notebook
     "plot_training_curves",
     "plot_toy_training",
     "plot_relaxed_minimizer",
@@ -56,8 +57,6 @@ __all__ = [  # the panels and the progress bar are re-exported: one import place
     "plot_schedule",
     "plot_batch_tau",
     "plot_logit_scale",
-    "ProgressBar",
-    "progress_bar",
     "explore_training",
     "explore_relaxed_toy",
     "explore_rebar_variance",
@@ -129,16 +128,16 @@ def explore_training(objective: str = "quadratic", *, tau: float = 0.5, lr: floa
     ns = [1, 2, 4, 8, 16, 32, 64]
     n = check_choice(check_count(n, "n"), ns, "n")
     steps = int(check_in_range(steps, 10, 1000, "steps"))
-    names = list(training_estimator_names() if estimators is None else estimators)
+    names = list(ESTIMATORS if estimators is None else estimators)
     for name in names:
-        check_choice(name, training_estimator_names(), "estimator")
+        check_choice(name, list(ESTIMATORS), "estimator")
     fig, ax = new_figure(figsize=(8.4, 4.5))
     fv = {k: vertex_values(f, 3) for k, f in OBJECTIVES.items()}
     cache = _Cache()
 
     def run(obj: str, tau_: float, lr_: float, n_: int) -> dict:
         f = OBJECTIVES[obj]
-        return {name: train(name, f, np.zeros(3), steps=steps, lr=lr_, n=n_, tau=tau_, seed=seed)
+        return {name: train_logits(name, f, np.zeros(3), steps=steps, lr=lr_, batch=n_, tau=tau_, rng=seed)
                 for name in names}
 
     first = cache.get_or((objective, tau, lr, n), lambda: run(objective, tau, lr, n))
@@ -163,8 +162,8 @@ def explore_training(objective: str = "quadratic", *, tau: float = 0.5, lr: floa
         title.set_text(f"{objective} f, τ = {tau:.3g}, lr = {lr:.3g}, n = {n}: exact objective")
         best = min(state["final"], key=state["final"].get)
         return (f"final gap to the optimum {opt:.3f}: " + ", ".join(
-            f"{training_estimator(k).label} {v - opt:.3f}" for k, v in state["final"].items())
-                + f" (best: {training_estimator(best).label})")
+            f"{ESTIMATORS[k].label} {v - opt:.3f}" for k, v in state["final"].items())
+                + f" (best: {ESTIMATORS[best].label})")
 
     controls = {
         "tau": _log_slider(tau, -2.0, 1.0, 0.05, "τ"),
@@ -392,7 +391,7 @@ def explore_annealing(*, tau0: float = 1.0, tau_min: float = 0.05, rate: float =
 
     def run(tau0_: float, tau_min_: float, rate_: float, every_: int):
         sched = functools.partial(anneal, tau0=tau0_, tau_min=tau_min_, rate=rate_, every=every_)
-        tr = train_toy("gumbel_softmax_grad", t, steps=steps, lr=lr, n=n, tau=sched, seed=seed)
+        tr = train_toy("gumbel_softmax_grad", t, steps=steps, lr=lr, batch=n, tau=sched, rng=seed)
         tau_s = sched(s)
         return tr, tau_s, relaxed_toy_minimizer(t, tau_s)  # p*(tau_t): one quadrature per distinct tau
 

@@ -26,9 +26,9 @@ from typing import Any, Mapping
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ..relaxation_stats import mc_mean
+from ..relaxation_stats import monte_carlo_mean
 from ..relaxed_toy import relaxed_toy_threshold
-from ..training import training_estimator
+from ..registry import ESTIMATORS
 from .style import PALETTE, course_style, pyplot_axes, pyplot_figure
 
 __all__ = [
@@ -51,12 +51,12 @@ _SERIES = (PALETTE["blue"], PALETTE["vermillion"], PALETTE["green"], PALETTE["or
 
 
 def _style(name: str) -> tuple[str, str]:
-    spec = training_estimator(name)
+    spec = ESTIMATORS[name]
     return spec.label, spec.color
 
 
 def _dash(name: str) -> str:
-    return "--" if name == "deterministic_softmax" else "-"
+    return "--" if name == "noise_free_grad" else "-"
 
 
 def _plain_log_labels(ax, axis: str = "y") -> None:
@@ -415,7 +415,7 @@ def plot_batch_tau(taus: ArrayLike, final: Mapping[int, ArrayLike], *, tau_star:
     with course_style():
         for i, (n, gaps) in enumerate(final.items()):
             color = _SERIES[i % len(_SERIES)]
-            mean, se = mc_mean(np.asarray(gaps, dtype=float).T)  # over the R runs of each tau
+            mean, se = monte_carlo_mean(np.asarray(gaps, dtype=float).T)  # over the R runs of each tau
             lower = np.minimum(2 * se, 0.9 * mean)  # a log axis: error bars stop above 0
             line = ax.errorbar(tt, mean, yerr=[lower, 2 * se], color=color, marker="o", ms=5, capsize=3,
                                label=f"n = {n}")

@@ -5,7 +5,7 @@ negative ELBOs, KL terms, code usage, gradient variances) and return their artis
 :func:`explore_relaxed_decoding` re-decodes the same digits from relaxed codes as τ
 moves, from decodes computed once (:func:`gumbel_utils.vae_stats.relaxed_decodes`).
 Labels and colours of the estimators come from the registry
-(:data:`gumbel_utils.estimators.ESTIMATORS`).
+(:data:`gumbel_utils.registry.ESTIMATORS`).
 """
 
 from __future__ import annotations
@@ -18,8 +18,10 @@ import matplotlib as mpl
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ..estimators import ESTIMATORS
-from ..vae import CategoricalVAE, History, load_digits_binary, train
+from ..digits import load_digits_binary
+from ..registry import ESTIMATORS
+from ..vae import CategoricalVAE
+from ..vae_training import History, train_vae
 from ..vae_stats import CodeUsage, relaxed_decodes
 from ._args import check_seed, widened_log_range
 from .explorer import Explorer
@@ -321,7 +323,7 @@ def plot_gradient_variance(taus: ArrayLike, vae: Mapping[str, ArrayLike], toy: M
         Estimator -> :func:`gumbel_utils.vae_stats.logit_gradient_variance` at ``taus`` (one value:
         a τ-free horizontal line).
     toy : mapping of str to BiasVariance
-        Estimator -> :func:`gumbel_utils.gradient_stats.sweep` result (τ-free: a horizontal line).
+        Estimator -> :func:`gumbel_utils.gradient_stats.bias_variance_sweep` result (τ-free: a horizontal line).
     toy_title : str
     axes : two Axes, optional
     """
@@ -365,7 +367,7 @@ def _default_models() -> tuple[dict[str, CategoricalVAE], np.ndarray]:
     models = {}
     for tau in (0.3, 2.0):
         model = CategoricalVAE(10, 10, 128, rng=0)
-        train(model, train_x, test_x, estimator="gumbel_softmax_grad", tau=tau, epochs=30, rng=0)
+        train_vae(model, train_x, test_x, estimator="gumbel_softmax_grad", tau=tau, epochs=30, rng=0)
         models[f"Gumbel-Softmax, trained at τ = {tau:g} (30 epochs)"] = model
     return models, test_x[[int(np.flatnonzero(test_y == d)[0]) for d in range(10)]]
 

@@ -31,6 +31,7 @@ __all__ = [
     "check_objective",
     "check_estimator_args",
     "check_choice",
+    "check_images",
 ]
 
 
@@ -242,16 +243,32 @@ def check_objective(f: Any, name: str = "f") -> Any:
     return f
 
 
-def check_estimator_args(logits: ArrayLike, f: Any, n: Any, tau: Any) -> tuple[np.ndarray, int, np.ndarray, bool]:
+def check_estimator_args(logits: ArrayLike, f: Any, n_samples: Any, tau: Any) -> tuple[np.ndarray, np.ndarray, bool]:
     """The common arguments of every gradient estimator, checked.
 
-    Returns the logits (K,), the sample count, the temperatures as a 1-D array (T,)
-    and whether ``tau`` was a scalar (then the estimator drops the temperature axis).
+    ``logits`` of shape (K,) with ``n_samples`` samples become the rows (n_samples, K) (a
+    broadcast view); logits of shape (B, ..., K) without ``n_samples`` get one sample per row.
+    Returns those rows, the temperatures as a 1-D array (T,) and whether ``tau`` was a scalar
+    (then the estimator drops the temperature axis).
+
+    >>> rows, taus, scalar = check_estimator_args([0.0, 1.0], object.__new__(type("F", (), {
+    ...     "value": lambda self, z: z, "grad": lambda self, z: z})), 4, 0.5)
+    >>> rows.shape, taus, scalar
+    ((4, 2), array([0.5]), True)
     """
     check_objective(f)
-    x = check_logits_1d(logits)
+    x = check_logits(logits, "logits", ndim=None)
+    if x.shape[-1] < 2:
+        raise ValueError(f"logits must have at least 2 categories on the last axis, got shape {x.shape}")
+    if n_samples is None:
+        if x.ndim < 2:
+            raise ValueError("logits of shape (K,) need n_samples (how many samples to draw); "
+                             "logits of shape (B, ..., K) get one sample per row")
+        rows = x
+    else:
+        rows = np.broadcast_to(x, (check_count(n_samples, "n_samples"),) + x.shape)
     taus, scalar = check_tau_grid(tau)
-    return x, check_count(n), taus, scalar
+    return rows, taus, scalar
 
 
 def check_choice(value: Any, options: Any, name: str) -> Any:
@@ -281,4 +298,18 @@ def check_simplex_points(y: ArrayLike, name: str = "y", *, atol: float = 1e-6) -
         raise ValueError(f"{name} must lie in the open simplex (every coordinate > 0)")
     if not np.allclose(arr.sum(axis=-1), 1.0, rtol=0.0, atol=atol):
         raise ValueError(f"{name} must lie on the simplex (coordinates summing to 1 within {atol})")
+    return arr
+
+
+def check_images(x: Any, name: str = "x", *, pixels: int = 64) -> np.ndarray:
+    """Images as a float array of shape (..., pixels) with values in [0, 1] (ValueError naming ``name``).
+
+    >>> check_images(np.zeros((2, 64))).shape
+    (2, 64)
+    """
+    arr = as_real_array(x, name)
+    if arr.ndim < 2 or arr.shape[-1] != pixels or arr.size == 0:
+        raise ValueError(f"{name} must have shape (n, {pixels}) (flattened 8x8 images, n >= 1), got shape {arr.shape}")
+    if not np.isfinite(arr).all() or arr.min() < 0 or arr.max() > 1:
+        raise ValueError(f"{name} must hold pixel values in [0, 1]")
     return arr

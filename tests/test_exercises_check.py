@@ -1,4 +1,4 @@
-"""``gumbel_utils.check``: every exercise's self-check, against its worked solution and against wrong answers.
+"""``gumbel_utils.exercises.check``: every exercise's self-check, against its worked solution and against wrong answers.
 
 * every solution passes its own check (answers computed here as the solutions compute them; the
   slow notebook tests also run the solution notebooks and read each self-check's output);
@@ -21,8 +21,8 @@ import numpy as np
 import pytest
 
 import _qa
-from gumbel_utils import check
-from gumbel_utils.selfcheck import NO_ANSWER, CheckResult
+from gumbel_utils.exercises import check
+from gumbel_utils.exercises.feedback import NO_ANSWER, CheckResult
 
 sys.path.insert(0, str(_qa.ROOT / "tools"))
 try:
@@ -109,10 +109,10 @@ def _solution_3_1(objective=None):
 
 
 def _solution_3_2(f=None, tau=1e-4):
-    from gumbel_utils.gradient_stats import k2_moments
+    from gumbel_utils.binary_exact import exact_binary_moments
     from gumbel_utils.objectives import Quadratic
 
-    return k2_moments([0.5, 0.0], Quadratic() if f is None else f, [tau], estimator="straight_through").mean[0]
+    return exact_binary_moments([0.5, 0.0], Quadratic() if f is None else f, [tau], estimator="straight_through").mean[0]
 
 
 def _solution_3_3(estimator="gumbel_softmax_grad"):
@@ -124,18 +124,19 @@ def _solution_3_3(estimator="gumbel_softmax_grad"):
 
 
 def _expected_4_2():
-    from gumbel_utils.training import anneal, relaxed_toy_minimizer
+    from gumbel_utils.relaxed_toy import relaxed_toy_minimizer
+    from gumbel_utils.schedules import anneal
 
     return relaxed_toy_minimizer(0.45, anneal(50_000, tau0=1.0, tau_min=0.5, rate=1e-4, every=500))
 
 
-def _solution_4_3(second="deterministic_softmax", n=32, tau=0.5):
+def _solution_4_3(second="noise_free_grad", n=32, tau=0.5):
     from gumbel_utils.objectives import OBJECTIVES
-    from gumbel_utils.training import train
+    from gumbel_utils.training import train_logits
 
     f = OBJECTIVES["quadratic"]
-    return (train("deterministic_softmax", f, np.zeros(3), steps=50, n=1, tau=0.5),
-            train(second, f, np.zeros(3), steps=50, n=n, tau=tau))
+    return (train_logits("noise_free_grad", f, np.zeros(3), steps=50, batch=1, tau=0.5),
+            train_logits(second, f, np.zeros(3), steps=50, batch=n, tau=tau))
 
 
 def _kl_grad(logits):
@@ -147,16 +148,17 @@ def _kl_grad(logits):
 
 
 def _solution_5_3():
-    from gumbel_utils.vae import CategoricalVAE, load_digits_binary
+    from gumbel_utils.digits import load_digits_binary
+    from gumbel_utils.vae import CategoricalVAE
 
-    model, test_x = CategoricalVAE(10, 10, 128, rng=0), load_digits_binary(seed=0)[1]
+    model, test_x = CategoricalVAE(10, 10, 128, rng=0), load_digits_binary(rng=0)[1]
     g = np.random.default_rng(8).gumbel(size=(100, 10, 10))
     return {name: tuple(model.loss_and_grad(test_x[:100], estimator=name, tau=t, noise=g)[0] for t in (0.1, 5.0))
             for name in ("straight_through", "gumbel_softmax_grad")}
 
 
 def _training_threshold():
-    from gumbel_utils.training import relaxed_toy_threshold
+    from gumbel_utils.relaxed_toy import relaxed_toy_threshold
 
     return relaxed_toy_threshold(0.3)
 
@@ -351,12 +353,12 @@ def test_every_exercise_has_a_self_check_after_its_solution(path):
         if stub is None or not make_student.is_answer_stub(stub) or "self-check" not in _tags(self_check) or not call:
             problems.append(f"exercise {exercise} has no self-check cell after its solution (tag `self-check`, "
                             f"calling check.exercise_{notebook}_{number}(answer_{notebook}_{number}); add the check "
-                            "to gumbel_utils/check.py)")
+                            "to gumbel_utils/exercises/check.py)")
             continue
         if (call.group(1), call.group(2)) != (str(notebook), number) or call.group(3) != f"answer_{notebook}_{number}":
             problems.append(f"exercise {exercise}: its self-check calls {call.group(0)}")
         if exercise not in check.EXERCISES:
-            problems.append(f"exercise {exercise}: no check.exercise_{notebook}_{number} in gumbel_utils/check.py")
+            problems.append(f"exercise {exercise}: no check.exercise_{notebook}_{number} in gumbel_utils/exercises/check.py")
         if stub.source.split("=")[0].strip() != call.group(3) or "= ..." not in stub.source:
             problems.append(f"exercise {exercise}: the answer stub is {stub.source!r}")
     # The worked solutions store every answer their self-checks read, before the self-check.

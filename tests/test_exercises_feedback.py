@@ -1,12 +1,12 @@
-"""``gumbel_utils.selfcheck``: the result a self-check shows, the registry, and answer validation."""
+"""``gumbel_utils.exercises.feedback``: the result a self-check shows, the registry, and answer validation."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from gumbel_utils import selfcheck
-from gumbel_utils.selfcheck import (EXERCISES, NO_ANSWER, RIGHT, WRONG, CheckResult, WrongAnswer, as_array, as_number,
+from gumbel_utils.exercises import feedback
+from gumbel_utils.exercises.feedback import (EXERCISES, NO_ANSWER, RIGHT, WRONG, CheckResult, WrongAnswer, as_array, as_number,
                                     as_pair, as_samples, exercise, require_law)
 
 
@@ -113,6 +113,6 @@ def test_require_law():
 
 
 def test_all_is_complete():
-    public = {n for n in dir(selfcheck) if not n.startswith("_")}
-    assert {"CheckResult", "WrongAnswer", "exercise", "as_number", "as_samples", "require_law"} <= set(selfcheck.__all__)
-    assert set(selfcheck.__all__) <= public
+    public = {n for n in dir(feedback) if not n.startswith("_")}
+    assert {"CheckResult", "WrongAnswer", "exercise", "as_number", "as_samples", "require_law"} <= set(feedback.__all__)
+    assert set(feedback.__all__) <= public

@@ -1,10 +1,10 @@
-"""Input validation helpers in gumbel_utils._checks: accepted input, ValueErrors for bad values and
+"""Input validation helpers in gumbel_utils._validation: accepted input, ValueErrors for bad values and
 TypeErrors for wrong types, each naming the argument."""
 
 import numpy as np
 import pytest
 
-from gumbel_utils._checks import (
+from gumbel_utils._validation import (
     as_generator,
     check_choice,
     check_count,

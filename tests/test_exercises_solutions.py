@@ -1,4 +1,4 @@
-"""Tests of gumbel_utils.notebook: worked answers are folded, not shown, after Run All."""
+"""Tests of gumbel_utils.exercises.solutions: worked answers are folded, not shown, after Run All."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import warnings
 
 import pytest
 
-from gumbel_utils.notebook import FoldedText, solution_output
+from gumbel_utils.exercises.solutions import FoldedText, solution_output
 
 
 def test_folded_text_is_a_closed_details_block_with_escaped_text():

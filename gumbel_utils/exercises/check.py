@@ -4,10 +4,10 @@ Exercise M of notebook N has one function ``exercise_N_M(answer)``. The notebook
 *self-check cell* (a code cell tagged ``self-check``, not ``solution``) right after the exercise's
 worked solution, which stores its answer in ``answer_N_M``::
 
-    from gumbel_utils import check
+    from gumbel_utils.exercises import check
     check.exercise_1_2(answer_1_2)
 
-Every check returns a :class:`~gumbel_utils.selfcheck.CheckResult`, shown in the notebook as one ✓/✗
+Every check returns a :class:`~gumbel_utils.exercises.feedback.CheckResult`, shown in the notebook as one ✓/✗
 line (HTML, and plain text elsewhere). A check **never raises**: a wrong answer, an answer of the wrong
 type and a missing answer (``...``, which ``make student`` gives every answer variable, or ``None``) all
 come back as a result, so an unsolved exercise cannot stop *Run All*. A wrong answer gets a message that
@@ -16,9 +16,9 @@ expected value. Expected values are computed here, when the check runs, from the
 as numbers that would give the answer away); the literals below are the exercises' *data* (the logits a
 notebook uses), not their answers.
 
-Adding an exercise takes one function here, decorated with :func:`~gumbel_utils.selfcheck.exercise`, and
+Adding an exercise takes one function here, decorated with :func:`~gumbel_utils.exercises.feedback.exercise`, and
 one self-check cell in the notebook; :data:`EXERCISES` lists them all. The machinery (the result, the
-registry, answer validation) is in :mod:`gumbel_utils.selfcheck`.
+registry, answer validation) is in :mod:`gumbel_utils.exercises.feedback`.
 
 Examples
 --------
@@ -36,7 +36,7 @@ from typing import Any
 
 import numpy as np
 
-from .selfcheck import (EXERCISES, CheckResult, WrongAnswer, as_array, as_number, as_pair, as_samples, describe,
+from .feedback import (EXERCISES, CheckResult, WrongAnswer, as_array, as_number, as_pair, as_samples, describe,
                         exercise, require_law)
 
 
@@ -54,8 +54,8 @@ def exercise_0_1(answer: Any) -> str:
     """Exercise 0.1: the beta that brings softmax(beta alpha) closest to alpha, and that smallest TV."""
     from scipy.optimize import minimize_scalar
 
-    from .numerics import softmax
-    from .stats import total_variation
+    from ..numerics import softmax
+    from ..stats import total_variation
 
     beta, tv = as_pair(answer, "beta, smallest total variation")
     beta, tv = as_number(beta, "beta"), as_number(tv, "smallest total variation")
@@ -89,7 +89,7 @@ _X1_MASKED = (1.0, -np.inf, -0.5, 0.5)  # Exercise 1.2: category 1 masked
 @exercise("1.1", "your function p(x, j): P(category j wins) computed by integration over the Gumbel noise")
 def exercise_1_1(answer: Any) -> str:
     """Exercise 1.1: P(argmax(x + g) = j) by integration, evaluated at other logits than the notebook's."""
-    from .numerics import softmax
+    from ..numerics import softmax
 
     if not callable(answer):
         raise WrongAnswer(f"expected your function p(x, j) itself (the check evaluates it at other logits), "
@@ -111,7 +111,7 @@ def exercise_1_1(answer: Any) -> str:
                  "or their frequencies (shape (4,))")
 def exercise_1_2(answer: Any) -> str:
     """Exercise 1.2: samples of argmax(x + g) with the logit of category 1 set to -inf."""
-    from .numerics import softmax
+    from ..numerics import softmax
 
     probs = softmax(np.array(_X1_MASKED))
     integers = np.issubdtype(np.asarray(answer).dtype, np.integer) if np.ndim(answer) == 1 else True
@@ -140,7 +140,7 @@ def exercise_1_2(answer: Any) -> str:
                  "categories drawn with the same noise g")
 def exercise_1_3(answer: Any) -> str:
     """Exercise 1.3: does a temperature change the Gumbel-max sample?"""
-    from .numerics import softmax
+    from ..numerics import softmax
 
     if isinstance(answer, (str, bytes, dict)) or not hasattr(answer, "__len__") or len(answer) != 3:
         raise WrongAnswer("expected three arrays of categories (tau = 0.1, tau = 10, x/0.5 + g), got "
@@ -171,9 +171,9 @@ _TAUS_2_1 = (10.0, 100.0, 1e3, 1e4)
 @exercise("2.1", "the four deviations max_k |y_k - 1/K| at tau = 10, 100, 1000, 10^4 for one noise draw (shape (4,))")
 def exercise_2_1(answer: Any) -> str:
     """Exercise 2.1: how fast the relaxed sample goes to the centre as tau grows."""
-    from .concrete import gumbel_softmax
-    from .gradient_stats import loglog_slope
-    from .sampling import sample_gumbel
+    from ..concrete import gumbel_softmax
+    from ..gradient_stats import loglog_slope
+    from ..sampling import sample_gumbel
 
     dev = as_array(answer, (len(_TAUS_2_1),), "deviations at tau = 10, 100, 1000, 10^4")
     if (dev <= 0).any() or (dev >= 1).any():
@@ -195,9 +195,9 @@ def exercise_2_1(answer: Any) -> str:
 @exercise("2.2", "one temperature: where 90 % of the relaxed samples have a coordinate above 0.99")
 def exercise_2_2(answer: Any) -> str:
     """Exercise 2.2: the temperature at which 90 % of the samples are near one-hot."""
-    from .concrete import gumbel_softmax
-    from .relaxation_stats import fraction_near_one_hot
-    from .sampling import sample_gumbel
+    from ..concrete import gumbel_softmax
+    from ..relaxation_stats import fraction_near_one_hot
+    from ..sampling import sample_gumbel
 
     tau = as_number(answer, "temperature")
     if tau <= 0:
@@ -244,8 +244,8 @@ _X3_K2 = (0.5, 0.0)  # its K = 2 logits
                  "f(z) = c^T z, c = (1, 0, -1)")
 def exercise_3_1(answer: Any) -> str:
     """Exercise 3.1: does the leave-one-out baseline lower the variance for a centred objective?"""
-    from .gradient_stats import bias_variance
-    from .objectives import Linear
+    from ..gradient_stats import bias_variance
+    from ..objectives import Linear
 
     plain, base = (as_number(v, n) for v, n in zip(as_pair(answer, "variance without, with the baseline"),
                                                     ("variance without baseline", "variance with the baseline")))
@@ -270,16 +270,16 @@ def exercise_3_1(answer: Any) -> str:
                  "(0.5, 0): an array of shape (2,)")
 def exercise_3_2(answer: Any) -> str:
     """Exercise 3.2: straight-through for a quadratic f as tau -> 0."""
-    from .objectives import Quadratic, exact_gradient
+    from ..objectives import Quadratic, exact_gradient
 
     if hasattr(answer, "mean") and hasattr(answer, "exact") and not isinstance(answer, np.ndarray):
-        answer = np.asarray(answer.mean).reshape(-1, 2)[0]  # a K2Moments at one tau
+        answer = np.asarray(answer.mean).reshape(-1, 2)[0]  # a ExactBinaryMoments at one tau
     mean = as_array(answer, (2,), "straight-through mean")
     exact = exact_gradient(np.array(_X3_K2), Quadratic())
     error = np.linalg.norm(mean - exact) / np.linalg.norm(exact)
     if error > 2e-3:
         raise WrongAnswer(f"your mean is {100 * error:.3g} % away from the exact gradient: compute it at "
-                          "tau = 1e-4 with k2_moments(..., estimator='straight_through') (quadrature; Monte Carlo "
+                          "tau = 1e-4 with exact_binary_moments(..., estimator='straight_through') (quadrature; Monte Carlo "
                           "is far too noisy there).")
     return f"straight-through's mean at tau = 1e-4 matches the exact gradient (relative difference {error:.1e})."
 
@@ -288,8 +288,8 @@ def exercise_3_2(answer: Any) -> str:
                  "an array of shape (5,)")
 def exercise_3_3(answer: Any) -> str:
     """Exercise 3.3: how the MSE-optimal temperature moves with the batch size n."""
-    from .gradient_stats import bias_variance, loglog_slope, mse_optimal_tau
-    from .objectives import OBJECTIVES
+    from ..gradient_stats import bias_variance, loglog_slope, mse_optimal_tau
+    from ..objectives import OBJECTIVES
 
     stars = as_array(answer, (5,), "tau* for n = 1, 10, 100, 1000, 10000")
     if (stars <= 0).any():
@@ -322,7 +322,7 @@ _T4_2, _ANNEAL_4_2, _STEPS_4_2 = 0.45, {"tau0": 1.0, "tau_min": 0.5, "rate": 1e-
 @exercise("4.1", "one number: the temperature below which the relaxed optimum of the t = 0.3 toy is the true one")
 def exercise_4_1(answer: Any) -> str:
     """Exercise 4.1: the threshold temperature of the REBAR/RELAX toy for t = 0.3."""
-    from .training import relaxed_toy_minimizer, relaxed_toy_threshold
+    from ..relaxed_toy import relaxed_toy_minimizer, relaxed_toy_threshold
 
     tau = as_number(answer, "a temperature")
     if tau <= 0:
@@ -341,7 +341,8 @@ def exercise_4_1(answer: Any) -> str:
 @exercise("4.2", "one number: the P(b = 1) where the relaxed estimator ends after 50,000 steps of Jang's schedule")
 def exercise_4_2(answer: Any) -> str:
     """Exercise 4.2: where annealed training ends on the t = 0.45 toy."""
-    from .training import anneal, relaxed_toy_minimizer
+    from ..relaxed_toy import relaxed_toy_minimizer
+    from ..schedules import anneal
 
     p = as_number(answer, "probability P(b = 1)")
     if not 0 <= p <= 1:
@@ -360,20 +361,20 @@ def exercise_4_2(answer: Any) -> str:
                       "relaxed minimiser there with relaxed_toy_minimizer(0.45, tau).")
 
 
-@exercise("4.3", "a pair of the two train(...) results (Trajectory objects) of the noise-free softmax, with "
-                 "different numbers of samples per step n")
+@exercise("4.3", "a pair of the two train_logits(...) results (Trajectory objects) of the noise-free softmax, "
+                 "with different numbers of samples per step (batch)")
 def exercise_4_3(answer: Any) -> str:
     """Exercise 4.3: the number of samples per step does not matter for the noise-free softmax."""
-    first, second = as_pair(answer, "two train(...) results")
+    first, second = as_pair(answer, "two train_logits(...) results")
     for run in (first, second):
-        if not all(hasattr(run, a) for a in ("theta", "n", "estimator")):
-            raise WrongAnswer(f"expected the Trajectory objects that train(...) returns, got {describe(run)}.")
+        if not all(hasattr(run, a) for a in ("theta", "batch", "estimator")):
+            raise WrongAnswer(f"expected the Trajectory objects that train_logits(...) returns, got {describe(run)}.")
     for run in (first, second):
-        if run.estimator != "deterministic_softmax":
+        if run.estimator != "noise_free_grad":
             raise WrongAnswer(f"one run trained {run.estimator!r}: train the noise-free softmax, "
-                              "'deterministic_softmax'.")
-    if np.array_equal(np.asarray(first.n), np.asarray(second.n)):
-        raise WrongAnswer("both runs use the same number of samples per step n: give them different n.")
+                              "'noise_free_grad'.")
+    if np.array_equal(np.asarray(first.batch), np.asarray(second.batch)):
+        raise WrongAnswer("both runs use the same number of samples per step: give them different batch sizes.")
     a, b = np.asarray(first.theta), np.asarray(second.theta)
     if a.shape != b.shape:
         raise WrongAnswer(f"the two runs have different shapes {a.shape} and {b.shape}: train them for the same steps.")
@@ -382,7 +383,7 @@ def exercise_4_3(answer: Any) -> str:
     difference = float(np.abs(a - b).max())
     if difference > 1e-9:
         raise WrongAnswer(f"the two trajectories differ by up to {difference:.2g}: train both from the same "
-                          "theta0 with the same tau, learning rate and objective (only n differs).")
+                          "theta0 with the same tau, learning rate and objective (only batch differs).")
     return f"the two trajectories agree to {difference:.0e}: rounding only."
 
 
@@ -393,11 +394,12 @@ def exercise_4_3(answer: Any) -> str:
                  "straight-through, columns seed 0 and seed 1")
 def exercise_5_1(answer: Any) -> str:
     """Exercise 5.1: seed-to-seed spread of the final discrete -ELBO (a plausibility check)."""
-    from .vae import CategoricalVAE, load_digits_binary
+    from ..digits import load_digits_binary
+    from ..vae import CategoricalVAE
 
     values = as_array(answer, (2, 2), "-ELBO: rows (Gumbel-Softmax, straight-through), columns (seed 0, seed 1)")
-    test_x = load_digits_binary(seed=0)[1]
-    untrained = CategoricalVAE(10, 10, 128, rng=0).negative_elbo(test_x, samples=10, rng=1)
+    test_x = load_digits_binary(rng=0)[1]
+    untrained = CategoricalVAE(10, 10, 128, rng=0).negative_elbo(test_x, n_samples=10, rng=1)
     if (values <= 0).any() or (values >= untrained).any():
         raise WrongAnswer("every value should be a trained model's test discrete -ELBO: positive, and below an "
                           "untrained model's.")
@@ -414,7 +416,7 @@ def exercise_5_1(answer: Any) -> str:
 @exercise("5.2", "your function kl_grad(logits) returning dKL/dlogits, of the same shape (n, L, K)")
 def exercise_5_2(answer: Any) -> str:
     """Exercise 5.2: the gradient of KL(q || uniform) with respect to the encoder logits."""
-    from .vae import analytic_kl
+    from ..vae import analytic_kl
 
     if not callable(answer):
         raise WrongAnswer(f"expected your function kl_grad(logits) itself (the check evaluates it at other logits), "
@@ -471,7 +473,7 @@ def exercise_6_1(answer: Any) -> str:
     """Exercise 6.1: the targets t for which a fixed tau = 0.5 reaches the true optimum p = 0."""
     from scipy.optimize import brentq
 
-    from .training import relaxed_toy_minimizer, relaxed_toy_threshold
+    from ..relaxed_toy import relaxed_toy_minimizer, relaxed_toy_threshold
 
     t = as_number(answer, "target t")
     if not 0 < t < 0.5:

@@ -1,6 +1,6 @@
 """The machinery of the exercises' self-checks: the result a check shows, its registry, answer validation.
 
-The checks themselves, one function per exercise, live in :mod:`gumbel_utils.check` (what a notebook
+The checks themselves, one function per exercise, live in :mod:`gumbel_utils.exercises.check` (what a notebook
 calls). A check body is a function ``body(answer) -> str`` registered with :func:`exercise`: it returns a
 short message saying what it verified, or raises :class:`WrongAnswer` with a message saying what is
 wrong, never the expected value. :func:`exercise` wraps it so that the check always returns a
@@ -300,7 +300,7 @@ def require_law(samples: np.ndarray, probs: np.ndarray, what: str, law: str, alp
         The p-value below which the samples are declared not to follow ``probs``; with a fixed
         seed a right answer's p-value is a fixed number, so this is a one-off false alarm rate.
     """
-    from .stats import goodness_of_fit
+    from ..stats import goodness_of_fit
 
     pvalue = goodness_of_fit(samples, probs).pvalue
     if pvalue < alpha:
