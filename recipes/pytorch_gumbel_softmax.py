@@ -19,8 +19,23 @@ What each estimator is, and when to use it, is the subject of the course's Noteb
 Floats: the tests run in float64; :func:`sample_gumbel` is safe in float32 too (uniforms
 clipped away from 0), and ``recipes/float32_check.py`` measures what float32 does at small τ.
 
+A training loop (Adam on the logits of B = 4 categoricals, K = 3, annealed τ):
+
+>>> c = torch.tensor([2.0, 1.0, 0.0], dtype=torch.float64)
+>>> f = lambda z: (z ** 3) @ c                      # minimised by the one-hot of the last category
+>>> logits = torch.zeros(4, 3, dtype=torch.float64, requires_grad=True)
+>>> opt = torch.optim.Adam([logits], lr=0.1)
+>>> torch.manual_seed(0)                            # doctest: +ELLIPSIS
+<torch._C.Generator object at ...>
+>>> for step in range(300):
+...     opt.zero_grad()
+...     relaxed_loss(logits, f, anneal_tau(step, every=100), n=8).sum().backward()
+...     opt.step()
+>>> logits.softmax(-1)[:, 2].min().item() > 0.9     # every row learned the last category
+True
+
 This file is not part of the package: ``gumbel_utils`` and the notebooks never need torch.
-Install it with ``pip install -e .[torch]`` (see the README).
+Install PyTorch's CPU build, then ``pip install -e .[torch]`` (the README's "The PyTorch recipe").
 """
 
 from __future__ import annotations
