@@ -144,8 +144,10 @@ def test_a_unit_needs_a_printed_line_or_a_setting_of_the_same_unit():
     assert _findings(["We train 100 epochs."], [("EPOCHS = 100", "")]) == []
     assert _findings(["We train 100 epochs."], [("h = train(model, epochs=100)", "")]) == []
     assert _flagged(_findings(["We train 100 epochs."], [("h = train(model, steps=100)", "")])) == ["100"]
-    # the unit carries across "instead of": 100 counts epochs too
+    # the unit carries across "instead of": 100 counts epochs too; two sentences, two findings
     assert _flagged(_findings(["Here 40 epochs instead of 100."], [("train(m, epochs=40)", "")])) == ["100"]
+    assert _flagged(_findings(["It trains 100 epochs. Here 40 epochs instead of 100."],
+                              [("train(m, epochs=40)", "")])) == ["100", "100"]
     # counts are exact: a printed 7.9 is not "8 × 8 pixels"
     assert _flagged(_findings(["Images of 8 × 8 pixels."], [("print(s)", "pixels per image: 7.9\n")])) == ["8"]
 

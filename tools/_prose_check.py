@@ -265,7 +265,33 @@ def _time(n: ProseNumber, sentence: Sentence, flat: str, own: int | None, named:
 def check_sentence(sentence: Sentence, source: str, own: int | None, named: set[int],
                     witnesses: Mapping[str, WitnessIndex], cited: list[CitedValue],
                     declared: Declared | None, first_cell: bool) -> list[Finding]:
-    findings = []
+    """The findings of one sentence: its numbers without a witness, cited conflicts, stated times.
+
+    Parameters
+    ----------
+    sentence : Sentence
+        One sentence of prose.
+    source : str
+        The notebook's file name or the document's name, for the findings.
+    own : int or None
+        The notebook the sentence belongs to (None for a document).
+    named : set of int
+        The notebooks its cell (or paragraph) names or links to.
+    witnesses : mapping of str to WitnessIndex
+        Every executed notebook's index (:func:`witness_indexes`).
+    cited : list of CitedValue
+        The cited literature values.
+    declared : Declared or None
+        Stated reading times.
+    first_cell : bool
+        The sentence is in the notebook's first markdown cell (where it states its time).
+
+    Returns
+    -------
+    list of Finding
+        One per number and reason ("8 × 8 pixels" gives one finding, not two).
+    """
+    findings: list[Finding] = []
     flat = sentence.text.replace("$", " ")
     numbers = scan_numbers(sentence.text)
     by_number = notebook_files(witnesses)
@@ -307,15 +333,16 @@ def check_sentence(sentence: Sentence, source: str, own: int | None, named: set[
         if n.unit and n.unit != "%":
             same = _same_unit(n.unit, indexes)
             reason += f"; {n.unit} there: {same}" if same else f"; nothing there prints or sets {n.unit}"
-        findings.append(Finding(source, sentence.cell, n.written, ctx, "unbacked", reason))
+        if not any(f.number == n.written and f.reason == reason for f in findings):
+            findings.append(Finding(source, sentence.cell, n.written, ctx, "unbacked", reason))
     return findings
 
 
 def unique(findings: list[Finding]) -> list[Finding]:
-    """Sorted by cell, one finding per (cell, number, kind, reason): "8 × 8" is one finding, not two."""
+    """Sorted by cell; exact repeats removed (``check_sentence`` already reports "8 × 8" once)."""
     seen, out = set(), []
     for f in sorted(findings, key=lambda f: (f.cell, f.kind)):
-        key = (f.source, f.cell, f.number, f.kind, f.reason)
+        key = (f.source, f.cell, f.number, f.kind, f.reason, f.context)
         if key not in seen:
             seen.add(key)
             out.append(f)

@@ -21,11 +21,13 @@ __all__ = ["GENERAL_CLAIM_PATTERNS", "PROOF_MARKERS", "QUALIFIERS", "Declared", 
            "printed_range_conflicts"]
 
 _TAU = r"(?:τ|the temperature|n\b|the batch(?: size)?|the number of samples(?: per step)?)"
-_TREND = r"(?:grows?|rises?|increases?|falls?|decreases?|shrinks?|drops?|vanish(?:es)?|explodes?|improves?|worsens?)"
+_TREND = (r"(?:grows?|grew|rises?|rose|increas(?:es?|ed)|falls?|fell|decreas(?:es?|ed)|shrinks?|shrank|drops?|dropped"
+          r"|vanish(?:es|ed)?|explodes?|exploded|improves?|improved|worsens?|worsened)")
 #: A sentence states a trend or a universal in τ or n when one of these matches (case-insensitive).
 GENERAL_CLAIM_PATTERNS: list[tuple[str, re.Pattern]] = [
     ("trend", re.compile(rf"\b{_TREND}\s+(?:with|as|in)\s+{_TAU}", re.I)),
-    ("trend", re.compile(rf"\bas\s+{_TAU}\s+(?:grows|falls|rises|increases|decreases|shrinks)", re.I)),
+    ("trend", re.compile(rf"\bas\s+{_TAU}\s+(?:grows|grew|falls|fell|rises|rose|increases|increased|decreases"
+                         r"|decreased|shrinks|shrank)", re.I)),
     ("trend", re.compile(r"\b(?:more|less) so at (?:larger|smaller|large|small|higher|lower) τ", re.I)),
     ("trend", re.compile(r"\b(?:flatters?|favou?rs?|rewards?|penali[sz]es?)\s+(?:the\s+)?(?:larger|smaller|large|small)"
                          r"\s+τ", re.I)),
