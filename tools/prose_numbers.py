@@ -30,56 +30,75 @@ targets are not prose. A number inside an identifier (``float32``, ``x_1``) is n
 Structural numbers (exempt; the list is short on purpose)
 -------------------------------------------------------------
 * references: Notebook, Section, Exercise, Eq., Table, Figure, Proposition, claim
-  numbers, and lists of them ("Notebooks 0 and 1", "Sections 3-4"), ``#77053``;
+  numbers, and lists of them ("Notebooks 0 and 1", "Sections 3-4"), ``#77053``; an
+  exercise number ``1.2 (`` when that exercise exists; in a table, the notebook-number
+  column and "3 REBAR" in a column of sections;
 * headings' leading numbers, list enumerators, years (1990-2035, no unit);
 * formulas: subscripts, exponents of a symbol (τ², ε^{(K−1)τ−1}), coefficients (2x,
   ``3c_1``), and terms joined to a symbol by an operator (1 − 2t, K − 1, 1/(K−1), (K−1)!);
-* ``K = 2`` style small integers that define the setting;
-* numbers in a question (a Predict prompt asks, it reports nothing);
+* the setting K: ``K = 2`` and counts of categories up to 10 ("two categories");
+* a precision ("to four digits"); a number word after the/these/both/its refers to
+  things already named ("the two estimators");
+* numbers in a question (a Predict prompt asks, it reports nothing), and in a table
+  column headed "ask" or "Predict";
 * a notebook's stated reading time in its own first cell (other prose must repeat
-  it: see the time rule).
+  it: see the time rule), and the lesson plan's clock column ("0-8").
 
 Witnesses (a number passes when it has one)
 -------------------------------------------
 1. *printed*: a number in a text output (stdout, ``text/plain``, HTML such as folded
-   solution outputs) of the same notebook or of a notebook the cell names or links to,
-   matching to the precision written: "0.38" matches 0.3770, "4" matches 4.06, "1.00"
-   does not match 1.78; "28 %" matches 28.12% or 0.2812. A number with a unit word
-   (nats, epochs, runs, seeds, steps, samples, draws, images, codes, latents, ...,
-   minutes, s, %, times) needs a printed line, or the first line of that output (a
-   table's header), that carries the same unit: "100 epochs" is not witnessed by an
-   unrelated printed 100. A unit carries across "instead of", "or", "to", "×" and
-   commas: in "40 epochs instead of 100", 100 counts epochs.
+   solution outputs and self-checks, a progress bar's label) of the same notebook or of
+   a notebook the cell names or links to, matching to the precision written: "0.38"
+   matches 0.3770, "4" matches 4.06, "1.00" does not match 1.78, and half-way is no match
+   (a printed 0.5 is not "1"); "about 10^{-9}" is an order of magnitude (a factor √10);
+   ``2^{-24}`` matches a printed 5.96e-08. "28 %" matches 28.12%, or 0.2812 on a line
+   about shares, frequencies, probabilities or rates. A number with a unit word (nats,
+   epochs, runs, seeds, steps, samples, draws, images, codes, latents, categories,
+   pixels, batches, ..., minutes, s, %, "times" as a ratio) needs a printed line, or the
+   first line of that output (a table's header), that carries the same unit: "100
+   epochs" is not witnessed by an unrelated printed 100. A count written as an integer
+   ("8 × 8 pixels", "16 runs") must be printed or set exactly: a printed 7.9 is no 8. A
+   unit carries across "instead of", "or", "to", "against", "×", "+" and commas ("40
+   epochs instead of 100": 100 counts epochs; "one colour against four": four counts
+   colours), never into a parameter's value ("τ = 0.3, about 1 nat").
 2. *set in code*: a literal (or constant expression, ``2.0 ** -24``) of a code cell of
    the same notebook that sets something: an assignment, a keyword argument, a loop's
    values, a positional argument. With a unit the name must say it (``epochs=40``,
-   ``EPOCHS = 40``, ``every=500``, ``seed=[0, 1, 2]`` for three seeds). An index or a
-   slice (``test_x[:100]``), a layout argument (``figsize``, ``round(x, 3)``) or an
-   f-string format is no setting. A bound ("less than 0.1") is also witnessed by the
-   threshold of a comparison in code (``assert d < 0.1``) or by a printed value on its
-   side within 25 %.
+   ``EPOCHS = 40``, ``every=500``, ``seed=[0, 1, 2]`` for three seeds), or a comment on
+   the line that repeats the number or names the unit of the only number on the line
+   (``sample_gumbel((10_000, 3))  # 10,000 noise draws``). A seed's value counts
+   nothing. An index or a slice (``test_x[:100]``), a layout argument (``figsize``,
+   ``round(x, 3)``) or an f-string format is no setting. A bound ("less than 0.1") is
+   also witnessed by the threshold of a comparison in code (``assert d < 0.1``) or by a
+   printed value on its side within 25 %.
 3. *cited*: on ``docs/cited_values.json`` with one of its words in the same paragraph
    ("Jang" near 101.5). An entry with a ``unit`` also forbids other values: a number of
-   that unit in a sentence with those words must be one of the cited values (Jang's
-   schedule is updated "every 500 or 1000 steps": "every 100 steps" next to "Jang" is a
-   finding).
+   that unit in a sentence with those words (and, with ``before``, right after those
+   words, e.g. "every") must be one of the cited values (Jang's schedule is updated
+   every 500 or 1000 steps: "every 100 steps" next to "Jang" is a finding).
 4. *declared time*: minutes and hours must agree with the reading times the notebooks
    state in their first cell ("Time: about 45 minutes"), a "N-minute class" with the
-   teaching guide's title, and a sum "5 + 30 + ... minutes" with the notebooks in order.
+   teaching guide's title, a duration with a row of its lesson plan, and a sum "5 + 30
+   + ... minutes" with the notebooks in order.
 
 Other findings
 --------------
 * *general claim*: a sentence stating a trend or a universal in τ or n ("grows with τ",
   "as n grows", "always", "never", "at every τ", "flatters the larger τ", "Large τ: ...")
-  is flagged unless it says where it holds: a number that is not a reference or a limit
-  (τ → 0), a named estimator, objective or model (straight-through, cubic, the toy, the
-  VAE), or a proof marker (exactly, Proposition, an equation). Questions and learning
-  goals announce, they do not claim.
+  is flagged unless it says where it holds: a number in the sentence that is not a
+  reference or a limit (τ → 0), a named estimator, objective or model (straight-through,
+  cubic, the toy, the VAE), a report of another notebook's measurement ("Notebook 3
+  measured"), "exactly" or an equation, or a proof marker in its paragraph (proof,
+  Proposition, invertible, data processing, "the reason"). "Always"/"never" count only
+  when their own clause names τ or n; "the same noise at every τ" is the set-up.
+  Quotations, the list of claims under test (under a heading naming "claims"),
+  questions and learning goals are not claims of the course.
 * *range*: a printed range claim ("τ in [0.05, 5]: p* between 0.4821 and 0.4975") must
   contain the values a printed table of the same notebook gives for τ in that interval.
 * *quote* (documents): an inline code span of the teaching guide that looks printed (a
-  digit, ``=`` or ``:``) must appear, whitespace-normalised (``…`` for any text), in the
-  outputs of the notebook the sentence names.
+  digit, ``=`` or ``:``; not a command, path or identifier) must appear,
+  whitespace-normalised (``…`` for any text), in the outputs of the notebook named
+  last before it (or another the paragraph names).
 * *stale*: the executed notebook's code differs from the source (its outputs prove nothing).
 
 When a number with a unit has no witness, the finding lists the values of that unit
@@ -96,13 +115,20 @@ import time
 from pathlib import Path
 from typing import Any, Mapping
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _prose_check import (CitedValue, Finding, check_sentence, find_general_claims, load_cited_values,  # noqa: E402
-                          named_notebooks, unique, witness_indexes)
-from _prose_claims import Declared, declared_times, printed_range_conflicts  # noqa: E402
-from _prose_docs import check_document  # noqa: E402
-from _prose_text import clean_markdown, sentences  # noqa: E402
-from _prose_witness import WitnessIndex  # noqa: E402
+_HERE = str(Path(__file__).resolve().parent)
+_ADDED = _HERE not in sys.path
+if _ADDED:  # the helper modules live next to this file; do not leave tools/ on the path of an importer
+    sys.path.insert(0, _HERE)
+try:
+    from _prose_check import (CitedValue, Finding, check_sentence, find_general_claims, load_cited_values,
+                              named_notebooks, unique, witness_indexes)
+    from _prose_claims import Declared, declared_times, printed_range_conflicts
+    from _prose_docs import check_document
+    from _prose_text import clean_markdown, sentences
+    from _prose_witness import WitnessIndex
+finally:
+    if _ADDED:
+        sys.path.remove(_HERE)
 
 __all__ = [
     "CitedValue",
