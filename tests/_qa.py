@@ -108,6 +108,31 @@ def execute_notebook(path: Path, *, cell_timeout: int = 300, kernel_stderr: Any 
     return NotebookRun(nb=nb, seconds=time.perf_counter() - start)
 
 
+_EXECUTED: dict[Path, Any] = {}
+
+
+def executed_notebook(path: Path):
+    """The notebook at ``path`` executed top to bottom on a fresh kernel, once per test process.
+
+    A small in-process memo around :func:`execute_notebook`: tests that only read an
+    executed notebook's outputs (``tests/test_prose_numbers.py``) share one run.
+
+    Parameters
+    ----------
+    path : Path
+        A notebook file.
+
+    Returns
+    -------
+    nbformat.NotebookNode
+        The executed notebook, outputs included (errors are kept as outputs).
+    """
+    key = Path(path).resolve()
+    if key not in _EXECUTED:
+        _EXECUTED[key] = execute_notebook(key).nb
+    return _EXECUTED[key]
+
+
 def problem_outputs(nb) -> list[str]:
     """Human-readable list of error outputs and stderr streams (warnings) in an executed notebook."""
     problems = []
