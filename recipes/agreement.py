@@ -13,7 +13,7 @@ With the same Gumbel noise, float64 (``tests/test_pytorch_recipe.py`` asserts th
 4. unbiasedness in torch (torch's own categorical draws): the largest |z| of the mean over many
    batches against the exact gradient, for the recipe and for the notebook's old snippet (whose
    baseline sums over the whole batch), and the old snippet's variance over the recipe's;
-5. the annealing schedule against ``gumbel_utils.training.anneal``.
+5. the annealing schedule against ``gumbel_utils.schedules.anneal``.
 
 Run from the repository root: ``.venv/bin/python recipes/agreement.py`` (a few seconds).
 """
@@ -31,7 +31,7 @@ import torch.nn.functional as F
 from gumbel_utils.estimators import gumbel_softmax_grad, score_function_baseline, straight_through
 from gumbel_utils.objectives import Cubic, Linear, Quadratic, exact_gradient
 from gumbel_utils.sampling import sample_gumbel
-from gumbel_utils.training import anneal
+from gumbel_utils.schedules import anneal
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import pytorch_gumbel_softmax as recipe  # noqa: E402
@@ -122,7 +122,7 @@ def _unbiased(m: int, n: int) -> None:
 
 def _anneal() -> None:
     steps = np.array([0, 1, 499, 500, 999, 1000, 12_345, 10**6])
-    diffs = [max(abs(recipe.anneal_tau(int(s), **p) - a) for s, a in zip(steps, anneal(steps, **p)))
+    diffs = [max(abs(recipe.anneal(int(s), **p) - a) for s, a in zip(steps, anneal(steps, **p)))
              for p in ({}, {"tau0": 2.0, "tau_min": 0.1, "rate": 3e-5, "every": 1000})]
     print(f"5. annealing schedule: max |recipe - package| = {max(diffs):.1e}")
 

@@ -29,7 +29,7 @@ A training loop (Adam on the logits of B = 4 categoricals, K = 3, annealed τ):
 <torch._C.Generator object at ...>
 >>> for step in range(300):
 ...     opt.zero_grad()
-...     relaxed_loss(logits, f, anneal_tau(step, every=100), n=8).sum().backward()
+...     relaxed_loss(logits, f, anneal(step, every=100), n=8).sum().backward()
 ...     opt.step()
 >>> logits.softmax(-1)[:, 2].min().item() > 0.9     # every row learned the last category
 True
@@ -54,7 +54,7 @@ __all__ = [
     "relaxed_loss",
     "straight_through_loss",
     "score_function_loss",
-    "anneal_tau",
+    "anneal",
 ]
 
 Objective = Callable[[torch.Tensor], torch.Tensor]
@@ -331,7 +331,7 @@ def score_function_loss(logits: torch.Tensor, f: Objective, n: int, *,
 # ----------------------------------------------------------------------------- annealing
 
 
-def anneal_tau(step: int, *, tau0: float = 1.0, tau_min: float = 0.5, rate: float = 1e-4,
+def anneal(step: int, *, tau0: float = 1.0, tau_min: float = 0.5, rate: float = 1e-4,
                every: int = 500) -> float:
     r"""Jang et al.'s annealing schedule τ = max(τ_min, τ0 exp(-r N floor(step / N))).
 
@@ -360,7 +360,7 @@ def anneal_tau(step: int, *, tau0: float = 1.0, tau_min: float = 0.5, rate: floa
 
     Examples
     --------
-    >>> [round(anneal_tau(s), 6) for s in (0, 499, 500, 10**6)]
+    >>> [round(anneal(s), 6) for s in (0, 499, 500, 10**6)]
     [1.0, 1.0, 0.951229, 0.5]
     """
     return max(tau_min, tau0 * math.exp(-rate * every * (step // every)))

@@ -33,7 +33,7 @@ from gumbel_utils.concrete import gumbel_softmax as np_gumbel_softmax
 from gumbel_utils.estimators import gumbel_softmax_grad, score_function, score_function_baseline, straight_through
 from gumbel_utils.objectives import Cubic, Linear, Quadratic, exact_gradient
 from gumbel_utils.sampling import sample_gumbel
-from gumbel_utils.training import anneal
+from gumbel_utils.schedules import anneal
 
 ROOT = Path(__file__).resolve().parents[1]
 RECIPES = ROOT / "recipes"
@@ -297,9 +297,9 @@ def test_the_old_snippet_is_unbiased_but_much_noisier(recipe):
 def test_the_annealing_schedule_is_the_packages(recipe):
     steps = [0, 1, 499, 500, 999, 1000, 12_345, 10**6]
     for params in ({}, {"tau0": 2.0, "tau_min": 0.1, "rate": 3e-5, "every": 1000}, {"rate": 0.0}):
-        ours = [recipe.anneal_tau(s, **params) for s in steps]
+        ours = [recipe.anneal(s, **params) for s in steps]
         np.testing.assert_allclose(ours, anneal(steps, **params), rtol=1e-15)
-    assert recipe.anneal_tau(500) == pytest.approx(np.exp(-0.05), rel=1e-15)  # 1e-4 * 500 * floor(500 / 500)
+    assert recipe.anneal(500) == pytest.approx(np.exp(-0.05), rel=1e-15)  # 1e-4 * 500 * floor(500 / 500)
 
 
 def test_the_float32_check_runs_and_max_one_is_not_one_hot():
