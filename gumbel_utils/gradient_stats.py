@@ -31,6 +31,7 @@ from .registry import EstimatorSpec, estimator_names, get_estimator
 
 __all__ = [
     "TAU_GRID",
+    "N_BATCHES",
     "BiasVariance",
     "bias_variance_from_estimates",
     "bias_variance",
@@ -331,17 +332,17 @@ def bias_variance_sweep(
 
 
 class TauStar(NamedTuple):
-    """The MSE-optimal temperature of a grid, with its resolution (see :func:`mse_optimal_tau`)."""
+    """The MSE-optimal temperature of a grid, with the interval that brackets it (see :func:`mse_optimal_tau`)."""
 
     tau: float  #: the grid temperature with the smallest MSE
     mse: float  #: that MSE
-    tau_low: float  #: smallest grid temperature whose MSE is within ``z`` standard errors of the minimum
-    tau_high: float  #: largest such temperature
+    tau_low: float  #: lower end of the bracket: the grid neighbour below the temperatures tied with the minimum
+    tau_high: float  #: upper end of the bracket: the grid neighbour above them
     step: float  #: the grid's ratio between neighbouring temperatures around tau* (its resolution)
-    resolved: bool  #: False when that range reaches an end of the grid (tau* may lie beyond it)
+    resolved: bool  #: False when the bracket reaches an end of the grid (tau* may lie beyond it)
 
     def describe(self, digits: int = 2) -> str:
-        """``"0.75 (grid step x1.33; within 2 s.e. of the minimum for tau in [0.56, 1])"``.
+        """``"0.75 (bracketed by [0.56, 1]; grid step x1.33)"``, or a warning at the grid's end.
 
         Parameters
         ----------
@@ -349,14 +350,13 @@ class TauStar(NamedTuple):
             Significant digits of the temperatures.
         """
         g = f".{digits}g"
-        where = (f"within 2 s.e. of the minimum for tau in [{self.tau_low:{g}}, {self.tau_high:{g}}]"
-                 if self.tau_high > self.tau_low else "the only grid tau within 2 s.e. of the minimum")
         end = "" if self.resolved else "; at the grid's end: not resolved"
-        return f"{self.tau:{g}} (grid step x{self.step:.2f}; {where}{end})"
+        return (f"{self.tau:{g}} (bracketed by [{self.tau_low:{g}}, {self.tau_high:{g}}]; "
+                f"grid step x{self.step:.2f}{end})")
 
 
 def mse_optimal_tau(result: BiasVariance, batch: int | None = None, *, z: float = 2.0) -> TauStar:
-    r"""The temperature of the grid with the smallest MSE of a batch mean, with the range it cannot tell apart.
+    r"""The temperature of the grid with the smallest MSE of a batch mean, and the interval that brackets it.
 
     Parameters
     ----------
@@ -365,34 +365,38 @@ def mse_optimal_tau(result: BiasVariance, batch: int | None = None, *, z: float 
     batch : int, optional
         n of the batch mean; default ``result.batch``.
     z : float, default 2
-        Temperatures whose MSE lies within ``z`` standard errors of the minimum,
-        :math:`|\mathrm{MSE}_i - \mathrm{MSE}^*| \le z\sqrt{\mathrm{se}_i^2 + \mathrm{se}_*^2}`, are not told
-        apart from tau* by this run: they make the range ``[tau_low, tau_high]``. A tau* is quoted with
-        that range and the grid step; one that the range pushes to the end of the grid is not resolved.
+        Grid temperatures whose MSE lies within ``z`` standard errors of the minimum,
+        :math:`|\mathrm{MSE}_i - \mathrm{MSE}^*| \le z\sqrt{\mathrm{se}_i^2 + \mathrm{se}_*^2}`, are tied with it.
 
     Returns
     -------
     TauStar
         ``(tau, mse, tau_low, tau_high, step, resolved)``; ``star[0]`` and ``star[1]`` are tau* and its MSE.
 
+    Notes
+    -----
+    A tau* read off a grid is known only to the grid's resolution, and to the run's: the minimiser of the
+    (unimodal) MSE curve lies between the grid neighbours of the tied temperatures, ``[tau_low, tau_high]``.
+    Quote tau* with that bracket; a bracket that reaches an end of the grid is not resolved
+    (``resolved`` False). Two grids give two tau* inside one another's brackets, not the same number.
+
     Examples
     --------
     >>> from gumbel_utils.objectives import Cubic
     >>> r = bias_variance("gumbel_softmax_grad", [1.0, 0.5, 0.0], Cubic(), [0.1, 1.0, 10.0], n_samples=2000, rng=0)
     >>> star = mse_optimal_tau(r)
-    >>> star.tau, star.step
-    (1.0, 10.0)
+    >>> star.tau, star.tau_low, star.tau_high, star.step
+    (1.0, 0.1, 10.0, 10.0)
     """
     n = result.batch if batch is None else check_count(batch, "batch")
     mse, se = np.atleast_1d(result.mse_at(n)), np.atleast_1d(result.mse_se_at(n))
     taus = np.asarray(result.tau, dtype=np.float64).reshape(-1)
     i = int(np.nanargmin(mse))
-    close = np.abs(mse - mse[i]) <= z * np.sqrt(se**2 + se[i] ** 2)
-    inside = np.flatnonzero(close)
-    lo, hi = int(inside.min()), int(inside.max())
+    tied = np.flatnonzero(np.abs(mse - mse[i]) <= z * np.sqrt(se**2 + se[i] ** 2))
+    lo, hi = max(int(tied.min()) - 1, 0), min(int(tied.max()) + 1, taus.size - 1)
     ratios = taus[1:] / taus[:-1] if taus.size > 1 else np.array([np.nan])
     step = float(ratios[min(i, ratios.size - 1)])
-    resolved = bool(taus.size > 1 and lo > 0 and hi < taus.size - 1)
+    resolved = bool(taus.size > 2 and int(tied.min()) > 0 and int(tied.max()) < taus.size - 1)
     return TauStar(float(taus[i]), float(mse[i]), float(taus[lo]), float(taus[hi]), step, resolved)
 
 

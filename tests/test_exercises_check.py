@@ -116,10 +116,10 @@ def _solution_3_2(f=None, tau=1e-4):
 
 
 def _solution_3_3(estimator="gumbel_softmax_grad"):
-    from gumbel_utils.gradient_stats import bias_variance, mse_optimal_tau
+    from gumbel_utils.gradient_stats import TAU_GRID, bias_variance, mse_optimal_tau
     from gumbel_utils.objectives import OBJECTIVES
 
-    r = bias_variance(estimator, X3, OBJECTIVES["cubic"], np.geomspace(0.01, 10, 41), n_samples=20_000, rng=11)
+    r = bias_variance(estimator, X3, OBJECTIVES["cubic"], TAU_GRID, n_samples=20_000, rng=11)
     return np.array([mse_optimal_tau(r, n)[0] for n in (1, 10, 100, 1000, 10_000)])
 
 

@@ -288,7 +288,7 @@ def exercise_3_2(answer: Any) -> str:
                  "an array of shape (5,)")
 def exercise_3_3(answer: Any) -> str:
     """Exercise 3.3: how the MSE-optimal temperature moves with the batch size n."""
-    from ..gradient_stats import bias_variance, loglog_slope, mse_optimal_tau
+    from ..gradient_stats import TAU_GRID, bias_variance, loglog_slope, mse_optimal_tau
     from ..objectives import OBJECTIVES
 
     stars = as_array(answer, (5,), "tau* for n = 1, 10, 100, 1000, 10000")
@@ -298,7 +298,7 @@ def exercise_3_3(answer: Any) -> str:
     if (np.diff(stars) > 1e-12).any():
         raise WrongAnswer("your tau* grows somewhere as n grows: the MSE of an n-average is bias^2 + variance/n, "
                           "so the minimiser can only move towards smaller tau.")
-    ref = bias_variance("gumbel_softmax_grad", _X3, OBJECTIVES["cubic"], np.geomspace(0.01, 10, 41),
+    ref = bias_variance("gumbel_softmax_grad", _X3, OBJECTIVES["cubic"], TAU_GRID,
                         n_samples=50_000, rng=2027)
     ref_stars = np.array([mse_optimal_tau(ref, int(n))[0] for n in ns])
     ratio = stars[:4] / ref_stars[:4]
