@@ -39,6 +39,7 @@ __all__ = [
     "bias_variance_sweep",
     "TauStar",
     "mse_optimal_tau",
+    "grid_minimum",
     "loglog_slope",
     "TauLimit",
     "tau_limit_table",
@@ -389,8 +390,39 @@ def mse_optimal_tau(result: BiasVariance, batch: int | None = None, *, z: float 
     (1.0, 0.1, 10.0, 10.0)
     """
     n = result.batch if batch is None else check_count(batch, "batch")
-    mse, se = np.atleast_1d(result.mse_at(n)), np.atleast_1d(result.mse_se_at(n))
-    taus = np.asarray(result.tau, dtype=np.float64).reshape(-1)
+    return grid_minimum(result.tau, result.mse_at(n), result.mse_se_at(n), z=z)
+
+
+def grid_minimum(taus: ArrayLike, values: ArrayLike, se: ArrayLike, *, z: float = 2.0) -> TauStar:
+    r"""The grid temperature with the smallest measured value, and the interval of grid temperatures that brackets it.
+
+    What :func:`mse_optimal_tau` does for an MSE curve, for any measured curve: e.g. the final objective of
+    training runs at several fixed temperatures, with the standard error over seeds.
+
+    Parameters
+    ----------
+    taus : array_like, shape (T,)
+        Increasing temperatures (the grid).
+    values : array_like, shape (T,)
+        The measured curve (smaller is better).
+    se : array_like, shape (T,)
+        Standard errors of ``values``.
+    z : float, default 2
+        Temperatures within ``z`` combined standard errors of the minimum are tied with it.
+
+    Returns
+    -------
+    TauStar
+
+    Examples
+    --------
+    >>> grid_minimum([0.1, 0.2, 0.4, 0.8], [3.0, 1.0, 1.05, 2.0], [0.1, 0.1, 0.1, 0.1]).describe()
+    '0.2 (bracketed by [0.1, 0.8]; grid step x2.00)'
+    """
+    taus = np.asarray(taus, dtype=np.float64).reshape(-1)
+    mse, se = np.atleast_1d(np.asarray(values, dtype=np.float64)), np.atleast_1d(np.asarray(se, dtype=np.float64))
+    if not (taus.shape == mse.shape == se.shape):
+        raise ValueError(f"taus, values and se must have one entry per temperature, got {taus.shape}, {mse.shape}, {se.shape}")
     i = int(np.nanargmin(mse))
     tied = np.flatnonzero(np.abs(mse - mse[i]) <= z * np.sqrt(se**2 + se[i] ** 2))
     lo, hi = max(int(tied.min()) - 1, 0), min(int(tied.max()) + 1, taus.size - 1)

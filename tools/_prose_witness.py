@@ -60,7 +60,7 @@ UNIT_NAMES: dict[str, tuple[str, ...]] = {
     "steps": ("step", "steps", "every"),
     "runs": ("seed", "runs"),
     "seeds": ("seed",),
-    "samples": ("sample", "samples", "size", "n", "draws"),
+    "samples": ("sample", "samples", "size", "n", "draws", "batch"),
     "draws": ("draws", "draw", "size", "n", "samples"),
     "images": ("batch", "images"),
     "codes": ("codes", "samples"),
