@@ -13,10 +13,12 @@ import numpy as np
 
 from ._validation import as_generator
 
-__all__ = ["PIXELS", "load_digits_binary"]
+__all__ = ["PIXELS", "IMAGE_SHAPE", "GREY_LEVELS", "THRESHOLD", "load_digits_binary"]
 
-#: Pixels of one 8×8 image.
-PIXELS = 64
+#: Pixels of one image, and its shape.
+PIXELS, IMAGE_SHAPE = 64, (8, 8)
+#: Grey levels of scikit-learn's digits (0 to 16), and the level above which a pixel counts as black.
+GREY_LEVELS, THRESHOLD = 16, 8
 
 
 @lru_cache(maxsize=1)
@@ -54,7 +56,7 @@ def load_digits_binary(*, rng: Any = 0, test_fraction: float = 0.2, return_label
     if not 0.0 < float(test_fraction) < 1.0:
         raise ValueError(f"test_fraction must lie in (0, 1), got {test_fraction!r}")
     pixels, labels = _digits()
-    x = (pixels > 8).astype(np.float64)
+    x = (pixels > THRESHOLD).astype(np.float64)
     order = as_generator(rng).permutation(len(x))
     n_test = int(round(test_fraction * len(x)))
     tr, te = order[n_test:], order[:n_test]

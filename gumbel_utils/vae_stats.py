@@ -24,7 +24,8 @@ from .concrete import concrete_log_prob, gumbel_softmax, one_hot
 from .numerics import log_softmax
 from .vae import CategoricalVAE, bernoulli_nll
 
-__all__ = ["relaxed_kl", "CodeUsage", "code_usage", "logit_gradient_variance", "RelaxedDecodes", "relaxed_decodes"]
+__all__ = ["relaxed_kl", "CodeUsage", "code_usage", "decoder_code_dependence", "independent_pixels_nll",
+           "logit_gradient_variance", "RelaxedDecodes", "relaxed_decodes"]
 
 
 def relaxed_kl(logits: Any, tau: float, *, prior_tau: float | None = None, n_samples: int = 100,
@@ -184,3 +185,37 @@ def relaxed_decodes(model: CategoricalVAE, x: Any, taus: Any, *, rng: Any = None
     relaxed = np.stack([model.decoder_logits(tempered_softmax(perturbed, float(t))) for t in taus])
     nll = np.array([bernoulli_nll(x, o).mean() for o in relaxed])
     return RelaxedDecodes(taus, sigmoid(relaxed), sigmoid(hard), nll, float(bernoulli_nll(x, hard).mean()))
+
+
+def decoder_code_dependence(model: CategoricalVAE, n_codes: int = 200, *, rng: Any = None) -> float:
+    """How much the decoder listens to its code: the spread of its pixel probabilities over random one-hot codes.
+
+    Decodes ``n_codes`` codes drawn from the uniform prior and returns the standard deviation of each pixel's
+    probability over the codes, averaged over the 64 pixels: 0 for a decoder that ignores its code (it
+    outputs one image whatever the code), up to 0.5.
+
+    Parameters
+    ----------
+    model : CategoricalVAE
+    n_codes : int
+        Codes drawn from the prior (>= 2).
+    rng : None, int or Generator
+    """
+    probs = model.sample_prior(check_count(n_codes, "n_codes", minimum=2), rng=rng)
+    return float(probs.std(axis=0).mean())
+
+
+def independent_pixels_nll(train: Any, test: Any) -> float:
+    """-log p(x) per test image under independent Bernoulli pixels fitted to the training images: the code-free model.
+
+    The best a VAE can do while ignoring its code is close to this (its decoder then outputs one
+    probability per pixel); a model whose negative ELBO sits at this value has stopped using its latents.
+
+    Parameters
+    ----------
+    train, test : array_like, shape (n, 64)
+        Binary images; the training images' mean (clipped to [1e-3, 1 - 1e-3]) is the model.
+    """
+    tr, te = np.asarray(train, dtype=np.float64), np.asarray(test, dtype=np.float64)
+    p = np.clip(tr.mean(axis=0), 1e-3, 1 - 1e-3)
+    return float(-(te * np.log(p) + (1 - te) * np.log1p(-p)).sum(axis=1).mean())
