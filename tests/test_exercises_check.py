@@ -180,8 +180,8 @@ SOLUTIONS = {
     "5.1": lambda: np.array([[21.52, 21.58], [21.70, 21.66]]),  # plausible values: retraining takes minutes
     "5.2": lambda: _kl_grad,
     "5.3": _solution_5_3,
-    "6.1": lambda: (1 - 0.5) / 2,
-    "6.2": lambda: {1.0: (23.19, 19.86), 0.3: (22.01, 21.22)},  # measured in notebook 6 (40-epoch VAEs)
+    "7.1": lambda: (1 - 0.5) / 2,
+    "7.2": lambda: {1.0: (23.19, 19.86), 0.3: (22.01, 21.22)},  # measured in notebook 6 (40-epoch VAEs)
 }
 
 
@@ -256,13 +256,13 @@ WRONG = [
                      "gumbel_softmax_grad": _solution_5_3()["gumbel_softmax_grad"]}, "straight-through losses differ"),
     ("5.3", lambda: {"straight_through": (40.0, 40.0), "gumbel_softmax_grad": (41.0, 41.0)}, "are equal"),
     ("5.3", lambda: [1, 2], 'expected a dict with the keys "straight_through"'),
-    ("6.1", lambda: 0.24, "too small"),
-    ("6.1", lambda: 0.26, "too large"),
-    ("6.1", lambda: 0.7, "between 0 and 1/2"),
-    ("6.2", lambda: {1.0: (19.86, 23.19), 0.3: (21.22, 22.01)}, "are the two swapped"),
-    ("6.2", lambda: {1.0: (23.19, 22.86), 0.3: (22.01, 20.22)}, "not larger at tau = 1"),
-    ("6.2", lambda: {1.0: (23.19, 19.86), 0.3: (24.01, 21.22)}, "has the better discrete -ELBO"),
-    ("6.2", lambda: {1.0: (23.19, 19.86), 0.5: (22.01, 21.22)}, "no entry for tau = 0.3"),
+    ("7.1", lambda: 0.24, "too small"),
+    ("7.1", lambda: 0.26, "too large"),
+    ("7.1", lambda: 0.7, "between 0 and 1/2"),
+    ("7.2", lambda: {1.0: (19.86, 23.19), 0.3: (21.22, 22.01)}, "are the two swapped"),
+    ("7.2", lambda: {1.0: (23.19, 22.86), 0.3: (22.01, 20.22)}, "not larger at tau = 1"),
+    ("7.2", lambda: {1.0: (23.19, 19.86), 0.3: (24.01, 21.22)}, "has the better discrete -ELBO"),
+    ("7.2", lambda: {1.0: (23.19, 19.86), 0.5: (22.01, 21.22)}, "no entry for tau = 0.3"),
 ]
 
 
@@ -280,7 +280,7 @@ def test_every_check_has_a_wrong_answer_test():
 
 @pytest.mark.parametrize("number, value", [("0.1", lambda: _solution_0_1()[1]), ("2.2", _solution_2_2),
                                            ("4.1", _training_threshold), ("4.2", _expected_4_2),
-                                           ("6.1", lambda: 0.25)])
+                                           ("7.1", lambda: 0.25)])
 def test_messages_never_give_the_expected_number(number, value):
     expected = float(value())
     shown = {f"{expected:.{d}g}" for d in (2, 3, 4)} | {f"{expected:.{d}f}" for d in (2, 3, 4)}
