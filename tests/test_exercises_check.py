@@ -82,11 +82,11 @@ def _solution_2_1(taus=(10.0, 100.0, 1e3, 1e4)):
     return np.array([np.abs(gumbel_softmax(X2, tau, noise=g) - 1 / 3).max() for tau in taus])
 
 
-def _solution_2_2():
+def _solution_2_2(logits=X2, rng=6):
     from gumbel_utils import sample_gumbel
     from gumbel_utils.relaxation_stats import tau_for_near_one_hot_fraction
 
-    return tau_for_near_one_hot_fraction(X2, sample_gumbel((20_000, 3), rng=6))
+    return tau_for_near_one_hot_fraction(logits, sample_gumbel((20_000, 3), rng=rng))
 
 
 def _solution_2_3(power=-4):
@@ -227,6 +227,8 @@ WRONG = [
     ("2.2", lambda: 0.1, "too large"),
     ("2.2", lambda: 0.005, "too small"),
     ("2.2", lambda: -1.0, "must be > 0"),
+    ("2.2", lambda: _solution_2_2(np.array([0.2, 0.3, 0.5])), "the pitfall of Notebook 0"),
+    ("2.2", lambda: _solution_2_2(rng=7), "rng=6"),
     ("2.3", lambda: (_solution_2_3()[0] * np.sqrt(3) / 2, _solution_2_3()[1]), "Jacobian of the triangle"),
     ("2.3", lambda: _solution_2_3(power=-2), "which power of tau"),
     ("2.3", lambda: _solution_2_3()[0], "expected a pair"),
@@ -239,6 +241,7 @@ WRONG = [
     ("4.1", lambda: 0.2, "too low"),
     ("4.1", lambda: 0.5, "too high"),
     ("4.1", lambda: "0.4", "expected one number"),
+    ("4.1", lambda: float("inf"), "expected one finite number (temperature), got inf."),
     ("4.2", lambda: 0.0, "p = 0 is the true optimum"),
     ("4.2", lambda: 0.3769767641588171, "first temperature"),
     ("4.2", lambda: 0.2, "not where the relaxed estimator ends"),

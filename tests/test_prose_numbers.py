@@ -222,13 +222,15 @@ def test_linked_notebooks_witness_and_report_their_values():
 
 
 def test_stated_times_agree():
-    declared = pn.Declared({0: 5, 3: 45}, lesson=90, plan=[8])
-    assert _findings(["**Time:** about 45 minutes."], declared=declared) == []
+    """A time is a notebook's stated range or exercise time, a lesson-plan row, the lesson, or the total's range."""
+    declared = pn.Declared({0: (15, 25, 10), 3: (80, 125, 20)}, lesson=90, plan=[8])
+    assert _findings(["**Time:** 80 to 125 minutes, plus about 20 minutes for the exercises."], declared=declared) == []
     assert _findings(["Skip in a 90-minute class."], declared=declared) == []
-    assert [f.kind for f in _findings(["Notebook 0 takes 10 minutes."], declared=declared)] == ["time"]
-    doc = "The notebooks add up to 5 + 45 minutes, 5 + 40 minutes.\n"
+    assert _findings(["Notebook 3 takes about 100 minutes."], declared=declared) == []
+    assert [f.kind for f in _findings(["Notebook 0 takes 45 minutes."], declared=declared)] == ["time"]
+    doc = "Both notebooks take 1.6 to 2.5 hours; not 4 hours.\n"
     findings = pn.check_document(doc, {"00_a.ipynb": _nb([]), "03_b.ipynb": _nb([])}, name="t.md", declared=declared)
-    assert _flagged(findings) == ["40"]
+    assert _flagged(findings) == ["4"]
 
 
 def test_documents_quote_printed_lines_of_the_named_notebook():

@@ -239,26 +239,17 @@ def _time(n: ProseNumber, sentence: Sentence, flat: str, own: int | None, named:
     if n.value in declared.plan:
         return True, ""  # a row of the lesson plan
     if n.unit == "hours":
-        total = declared.total_hours()
-        return abs(total - n.value) <= n.half_width, f"the stated reading times add up to {total:.2f} hours"
-    m = None
-    for m in re.finditer(r"((?:\d+\s*\+\s*)+\d+)\s*min", flat):
-        if m.start() <= n.start < m.end():
-            break
-    else:
-        m = None
-    if m:  # "5 + 30 + ... minutes": the notebooks in order
-        terms = [float(t) for t in re.findall(r"\d+", m.group(1))]
-        position = len(re.findall(r"\d+", flat[m.start():n.start]))
-        stated = [declared.minutes[k] for k in sorted(declared.minutes)]
-        ok = len(terms) == len(stated) and terms[position] == stated[position]
-        return ok, f"the notebooks state {' + '.join(f'{v:g}' for v in stated)} minutes"
+        lows, highs = zip(declared.total_hours(), declared.total_hours(exercises=True))
+        ok = min(lows) - n.half_width <= n.value <= max(highs) + n.half_width
+        return ok, (f"the stated times add up to {lows[0]:.1f} to {highs[0]:.1f} hours "
+                    f"({lows[1]:.1f} to {highs[1]:.1f} with the exercises)")
     names = sorted(named) if named else ([own] if own is not None else [])
     for k in names:
-        if k in declared.minutes and abs(declared.minutes[k] - n.value) <= n.half_width:
+        if any(declared.states(k, v) for v in (n.value - n.half_width, n.value, n.value + n.half_width)):
             return True, ""
-    stated = ", ".join(f"Notebook {k}: {declared.minutes[k]:g}" for k in names if k in declared.minutes)
-    return False, (f"no stated reading time ({stated or 'none named here'}) nor lesson-plan row is "
+    stated = ", ".join(f"Notebook {k}: {declared.minutes[k][0]:g} to {declared.minutes[k][1]:g}"
+                       for k in names if k in declared.minutes)
+    return False, (f"no stated time ({stated or 'none named here'}) nor lesson-plan row is "
                    f"{n.written} {n.unit}, and run times are not printed")
 
 

@@ -16,6 +16,7 @@ from typing import Any, Iterable, Mapping
 
 from _prose_text import ProseNumber, Sentence, clean_markdown
 from _prose_witness import output_texts
+from reading_time import stated_time
 
 __all__ = ["GENERAL_CLAIM_PATTERNS", "PROOF_MARKERS", "QUALIFIERS", "Declared", "declared_times", "general_claim",
            "printed_range_conflicts"]
@@ -102,34 +103,41 @@ def general_claim(sentence: Sentence, numbers: list[ProseNumber]) -> str | None:
 
 
 class Declared:
-    """Stated times: each notebook's reading time (its first cell's "Time: about N minutes") and the lesson length.
+    """Stated times: each notebook's time (its first cell's "**Time:** 75 to 110 minutes, plus about 25 minutes for
+    the exercises") and the lesson length.
 
     Parameters
     ----------
-    minutes : mapping of int to float
-        Notebook number -> stated reading time in minutes.
+    minutes : mapping of int to (float, float, float or None)
+        Notebook number -> (low, high, exercises) in minutes, as ``tools/reading_time.py`` states them.
     lesson : float or None
         The lesson length in minutes ("a 90-minute class" in the teaching guide's title).
     plan : iterable of float
         The durations of the lesson plan's rows (a row "30-35" lasts 5 minutes).
     """
 
-    def __init__(self, minutes: Mapping[int, float], lesson: float | None = None,
+    def __init__(self, minutes: Mapping[int, tuple[float, float, float | None]], lesson: float | None = None,
                  plan: Iterable[float] = ()) -> None:
-        self.minutes = dict(minutes)
+        self.minutes = {k: tuple(v) for k, v in minutes.items()}
         self.lesson = lesson
         self.plan = set(plan)
 
-    def total_hours(self) -> float:
-        """Sum of the stated reading times, in hours."""
-        return sum(self.minutes.values()) / 60.0
+    def total_hours(self, *, exercises: bool = False) -> tuple[float, float]:
+        """(low, high) sum of the stated times in hours, with the exercises' midpoints if asked."""
+        extra = sum((v[2] or 0) for v in self.minutes.values()) if exercises else 0.0
+        return ((sum(v[0] for v in self.minutes.values()) + extra) / 60.0,
+                (sum(v[1] for v in self.minutes.values()) + extra) / 60.0)
 
-
-_TIME = re.compile(r"Time\W{0,6}\s*(?:about|About)?\s*(\d+)\s*minutes")
+    def states(self, notebook: int, value: float) -> bool:
+        """Whether ``value`` minutes is a notebook's stated bound, within its range, or its exercise time."""
+        if notebook not in self.minutes:
+            return False
+        low, high, exercises = self.minutes[notebook]
+        return low <= value <= high or value == exercises
 
 
 def declared_times(notebooks: Mapping[str, Any], teaching: str | None = None) -> Declared:
-    """Read the stated reading times of the notebooks and the lesson length of the teaching guide.
+    """Read the stated times of the notebooks and the lesson length of the teaching guide.
 
     Parameters
     ----------
@@ -145,12 +153,9 @@ def declared_times(notebooks: Mapping[str, Any], teaching: str | None = None) ->
     minutes = {}
     for name, nb in notebooks.items():
         m_num = re.match(r"(\d\d)_", name)
-        for cell in nb.cells[:3]:
-            if cell.cell_type == "markdown":
-                m = _TIME.search(clean_markdown(cell.source)[0])
-                if m and m_num:
-                    minutes[int(m_num.group(1))] = float(m.group(1))
-                    break
+        stated = stated_time(nb)
+        if m_num and stated:
+            minutes[int(m_num.group(1))] = stated
     lesson, plan = None, []
     if teaching:
         m = re.search(r"^#\s.*?(\d+)-minute", teaching, flags=re.M)

@@ -209,7 +209,7 @@ def as_number(answer: Any, what: str) -> float:
         raise WrongAnswer(f"expected one number ({what}), got {arr.size} numbers (shape {arr.shape}).")
     value = float(arr.reshape(()))
     if not np.isfinite(value):
-        raise WrongAnswer(f"your {what} is {value}: it should be a finite number.")
+        raise WrongAnswer(f"expected one finite number ({what}), got {value}.")
     return value
 
 
@@ -234,7 +234,7 @@ def as_array(answer: Any, shape: tuple[int, ...], what: str) -> np.ndarray:
     if arr.shape != shape:
         raise WrongAnswer(f"the shape should be {shape} ({what}), got {arr.shape}.")
     if not np.isfinite(arr).all():
-        raise WrongAnswer(f"your {what} contain NaN or infinite values.")
+        raise WrongAnswer(f"expected finite numbers ({what}), got NaN or infinite values.")
     return arr
 
 
