@@ -72,7 +72,7 @@ def check_site(site: Path, out: Path) -> dict[str, Any]:
     sys.path.insert(0, str(Path(__file__).parent))
     import _browser
 
-    pages = sorted(site.glob("*.html"))
+    pages = sorted(Path(site).resolve().glob("*.html"))
     report: dict[str, Any] = {"axe_version": axe_script()[1], "pages": {}}
     with _browser.chromium("axe check") as browser:
         context = browser.new_context(viewport={"width": 1280, "height": 900})

@@ -266,12 +266,14 @@ async def execute(path: Path, frames_dir: Path, *, timeout: int = 600):
 
 
 def read_manifest(frames_dir: Path) -> dict:
-    """The manifest an export wrote; raises :class:`BuildError` when it is missing or names problems."""
+    """The manifest an export wrote; raises :class:`BuildError` when it is missing, names problems or caught output."""
     path = Path(frames_dir) / site_frames.MANIFEST
     if not path.exists():
         raise BuildError(f"no {site_frames.MANIFEST} in {frames_dir}: was export_code run after the notebook?")
     manifest = json.loads(path.read_text(encoding="utf-8"))
     problems = manifest["problems"] + [f"{e['function']}: {p}" for e in manifest["explorers"] for p in e["problems"]]
+    if manifest.get("log"):
+        problems.append(f"printed or warned while computing frames: {manifest['log'][:2000]}")
     if problems:
         raise BuildError(f"the frames export in {frames_dir} reports: " + "\n".join(problems))
     return manifest
@@ -402,9 +404,9 @@ def index_page(cards: list[NotebookCard]) -> str:
 <main>
 <h1>{html.escape(COURSE_TITLE)}</h1>
 <p class="lead">An interactive course on the Gumbel-max trick, the Gumbel-Softmax (Concrete) relaxation and
-its temperature $\\tau$. These pages are the notebooks run once, with their figures and printed numbers;
-each live figure (explorer) is shown at its first setting and moves in JupyterLab
-(<code>make lab</code>).</p>
+its temperature $\\tau$. These pages are the notebooks run once, with their figures and printed numbers.
+Their explorers move here too, with no Python: each setting's figure was computed when the site was built
+(in JupyterLab, <code>make lab</code>, they compute any setting).</p>
 <h2>The learning path{total_text}</h2>
 <ol class="path">
 {"".join(items)}
@@ -575,6 +577,9 @@ def main(argv: list[str] | None = None) -> int:
         size = sum(e["bytes"] for e in explorers) / 1e6
         print(f"  {name}: {sec:.1f} s wall; kernel CPU {report.kernel_cpu_seconds[name]:.1f} s to run the notebook, "
               f"{report.export_cpu_seconds[name]:.1f} s for {len(explorers)} explorers ({frames} frames, {size:.1f} MB)")
+        for e in explorers:
+            print(f"    {e['function'].rsplit('.', 1)[-1]:28s} {e['mode']:13s} {e['frame_count']:4d} frames "
+                  f"{e['bytes'] / 1e6:5.2f} MB  {e['cpu_seconds']:5.1f} s CPU")
     print(f"site: {len(report.pages)} pages, {report.site_bytes / 1e6:.1f} MB in {args.out}; {report.seconds:.1f} s wall, "
           f"builder CPU {report.cpu_seconds:.1f} s + kernels {sum(report.kernel_cpu_seconds.values()):.1f} s "
           f"(notebooks) + {sum(report.export_cpu_seconds.values()):.1f} s (frames); open {args.out / 'index.html'}")
