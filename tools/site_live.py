@@ -63,7 +63,7 @@ def _control(entry: dict, i: int, spec: dict) -> str:
 
 def _caption(entry: dict) -> str:
     count = entry["frame_count"]
-    thinned = [c["label"] for c in entry["controls"] if c["kind"] == "range" and len(c["values"]) < c["all_steps"]]
+    thinned = [c["label"] for c in entry["controls"] if c["kind"] == "range" and 1 < len(c["values"]) < c["all_steps"]]
     if entry["mode"] == "grid":
         what = f"the figure for every combination of these controls ({count} figures)"
     else:
