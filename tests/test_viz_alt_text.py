@@ -58,6 +58,15 @@ def test_several_panels_suptitle_bars_points_images_and_colour_bar():
     assert "Settings" not in text
 
 
+def test_an_image_with_unlabelled_axes_is_not_described_by_pixel_ranges():
+    fig, ax = new_figure(figsize=(4, 3))
+    ax.imshow(np.zeros((8, 20)))
+    ax.set_title("digits")
+    assert describe_figure(fig) == "Figure: “digits”; shows 1 image."
+    ax.set_xlabel("pixel column")
+    assert "x axis “pixel column” from -0.5 to 19.5" in describe_figure(fig)
+
+
 def test_changes_nothing_in_the_figure():
     fig, ax = _line_figure()
     before = figure_png(fig)

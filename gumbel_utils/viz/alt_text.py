@@ -147,8 +147,9 @@ def _panel(ax: Axes) -> str:
         return f"colour scale{f' “{label}”' if label else ''} from {_number(low)} to {_number(high)}"
     title = " ".join(plain_text(ax.get_title(loc)) for loc in ("left", "center", "right") if ax.get_title(loc))
     parts = [f"“{title}”"] if title else []
-    if ax.axison:
-        parts += [_axis(ax, "x"), _axis(ax, "y")]
+    if ax.axison:  # an unlabelled axis of an image counts pixels: nothing to read there
+        parts += [_axis(ax, which) for which, axis in (("x", ax.xaxis), ("y", ax.yaxis))
+                  if axis.get_label_text() or not ax.images]
     shows = _contents(ax)
     if shows:
         parts.append("shows " + shows)
