@@ -317,7 +317,7 @@ def export_explorer(explorer: Any, out_dir: Path, ident: str) -> dict[str, Any]:
     statuses: list[str] = []
     alts: list[str] = []
     frames: dict[str, list] = {}
-    index_of: dict[tuple, dict] = {"file": {}, "status": {}, "alt": {}}
+    index_of: dict[str, dict] = {"file": {}, "status": {}, "alt": {}}
     problems: list[str] = []
     total_bytes = 0
 
