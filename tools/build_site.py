@@ -4,10 +4,18 @@ Every ``*.ipynb`` in ``notebooks/`` is found by itself (nothing is listed here).
 stripped of any stored outputs, executed top to bottom on a fresh kernel, and written as a
 static page with its figures, printed numbers and math; ``site/index.html`` holds the learning
 path, read from each notebook's first cell (title, learning goals, prerequisites, time).
-An explorer (a live ``ipywidgets`` figure) appears as its first figure with a line saying it is
-live in JupyterLab: a setup cell, added at the top of the executed copy only, registers an
-IPython display formatter that gives every widget a static HTML form (its PNG and its controls)
-next to the widget view; the widget view is then dropped. The source notebooks are not touched.
+The source notebooks are not touched.
+
+Live explorers. After a notebook's last cell, :func:`export_code` runs in the same kernel: it
+finds every explorer the notebook displayed and computes its frames, one per setting a
+learner can reach on the site (``tools/site_frames.py``: the steps of each control with the
+others at their first setting, or every combination when there are few), with the status
+line, readouts and alt text of each. It adds no output, so a notebook executed for the site
+has the same outputs as a plain run, and the tests can share one execution per notebook
+(:func:`build` takes executed notebooks with ``executed=``). On the page each explorer becomes
+HTML controls over those frames (``tools/site_live.py``, ``_static/explorer.js``); no kernel
+and no network. Static figures carry alt text that the package writes into their outputs
+(``gumbel_utils.viz.alt_text``).
 
 Technology, and why. nbconvert (already installed with JupyterLab: no new package for the pages)
 with a template of our own (``tools/site_template/course``) that extends nbconvert's ``lab`` page
@@ -28,25 +36,34 @@ Usage::
     python tools/build_site.py [--out site] [--jobs 2] [NOTEBOOK.ipynb ...]
 
 Without notebooks it builds every notebook of ``notebooks/``. ``--jobs`` kernels run at once.
+It prints the size of the site, and the wall and CPU time of the build (the builder's CPU, and
+each kernel's CPU to run its notebook and to compute its frames).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import concurrent.futures
 import copy
 import html
 import importlib.metadata
 import os
 import re
 import shutil
+import json
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # tools/: the kernel-side and page-side helpers
+import site_frames  # noqa: E402
+import site_live  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS_DIR = ROOT / "notebooks"
@@ -54,8 +71,6 @@ TEMPLATE_DIR = Path(__file__).resolve().parent / "site_template"
 MATHJAX_PACKAGE = "django-static-mathjax"
 MATHJAX_FILE = "es5/tex-svg-full.js"
 STATIC = "_static"
-SETUP_TAG = "site-setup"
-WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 COURSE_TITLE = "Why does Gumbel-Softmax need a temperature?"
 
 # ----------------------------------------------------------------------------- the learning path
@@ -159,79 +174,53 @@ def discover(notebooks_dir: Path = NOTEBOOKS_DIR) -> list[Path]:
 
 # ----------------------------------------------------------------------------- execution
 
-#: Runs first in the kernel of the executed copy (never in the source notebook): every widget also
-#: gets a static HTML form, its images (an explorer's figure) and a line saying it is live in
-#: JupyterLab, with the controls' first values. Nothing is imported from gumbel_utils here, so the
-#: notebook's own first cell still does the imports it shows.
-SETUP_SOURCE = r'''
-def _site_static_widgets():
-    import base64, html
-    import ipywidgets as w
-    from IPython import get_ipython
-
-    def walk(widget):
-        yield widget
-        for child in getattr(widget, "children", None) or ():
-            yield from walk(child)
-
-    def readout(control):
-        if hasattr(control, "label") and hasattr(control, "options"):
-            return str(control.label)
-        value = control.value
-        if isinstance(value, bool):
-            return "on" if value else "off"
-        if isinstance(value, float):
-            return f"{value:.4g}"
-        if isinstance(value, (tuple, list)):
-            return ", ".join(f"{v:.4g}" if isinstance(v, float) else str(v) for v in value)
-        return str(value)
-
-    def static_html(widget):
-        parts = list(walk(widget))
-        images = [p for p in parts if isinstance(p, w.Image) and p.value]
-        if isinstance(widget, (w.IntProgress, w.FloatProgress)):  # shown while a cell computes
-            what = html.escape(widget.description or "a computation")
-            return (f"<p class='site-progress' data-site-widget='progress'><em>{what}</em>: done when this page was "
-                    "built (a progress bar in JupyterLab).</p>")
-        controls = []
-        for p in parts:
-            if isinstance(p, w.Button):
-                controls.append(f"<span class='site-control'>[{html.escape(p.description)}]</span>")
-            elif p.layout.display == "none" or p.layout.visibility == "hidden" or getattr(p, "disabled", False):
-                continue  # a control the explorer hides or disables (e.g. a logit beyond K)
-            elif isinstance(p, w.widgets.widget_description.DescriptionWidget) and hasattr(p, "value") \
-                    and not isinstance(p, (w.Image, w.HTML, w.HTMLMath, w.Label, w.Text, w.Textarea)):
-                name = p.description or type(p).__name__
-                controls.append(f"<span class='site-control'>{name} = {html.escape(readout(p))}</span>")
-        status = [p.value for p in parts if isinstance(p, w.HTML) and p.value.strip()
-                  and p.layout.display != "none" and not p.value.lstrip().startswith("<style")]
-        figures = "".join(
-            f"<img class='site-widget-image' src='data:image/{p.format};base64,"
-            f"{base64.b64encode(bytes(p.value)).decode()}' alt='figure of an interactive explorer'>"
-            for p in images
-        )
-        live = ("<strong>Live in JupyterLab:</strong> run this notebook there and move the controls"
-                if controls else "<strong>Live in JupyterLab:</strong> an interactive widget; run this notebook there")
-        first = (" &mdash; shown here at its first setting: " + " &middot; ".join(controls)) if controls else ""
-        status_html = "".join(f"<div class='site-status'>{s}</div>" for s in status)
-        kind = "site-explorer" if images else "site-widget"  # an explorer: a widget holding a figure
-        return (f"<figure class='{kind}' data-site-widget='{kind}' data-images='{len(images)}'>{figures}"
-                f"<figcaption class='site-live-note'>{live}{first}.</figcaption>{status_html}</figure>")
-
-    def first_png(widget):
-        for p in walk(widget):
-            if isinstance(p, w.Image) and p.value and p.format == "png":
-                return bytes(p.value)
-        return None
-
-    formatters = get_ipython().display_formatter.formatters
-    formatters["text/html"].for_type(w.Widget, static_html)
-    formatters["image/png"].for_type(w.Widget, first_png)
+EXPORT_TAG = "site-export"
 
 
-_site_static_widgets()
-del _site_static_widgets
-'''
+def export_code(out_dir: Path) -> str:
+    """Python source to run in a notebook's kernel after its last cell: exports its explorers' frames to ``out_dir``.
+
+    It finds every explorer alive in the kernel (ipywidgets' registry of live widgets, by model
+    id), computes its frames, status lines, readouts and alt texts (``tools/site_frames.py``),
+    and writes them with ``manifest.json`` into ``out_dir``. It prints nothing, holds the
+    widgets' messages while it draws, sets every control back to its first setting, and leaves
+    no name behind: the notebook's cells keep exactly the outputs of a plain run. Problems
+    are written into the manifest (``problems``), never raised.
+
+    Parameters
+    ----------
+    out_dir : Path
+        The export folder (made if needed).
+    """
+    module = Path(__file__).resolve().parent / "site_frames.py"
+    return (
+        "def _site_export():\n"
+        "    import importlib.util\n"
+        f"    spec = importlib.util.spec_from_file_location('_site_frames', {str(module)!r})\n"
+        "    module = importlib.util.module_from_spec(spec)\n"
+        "    __import__('sys').modules[spec.name] = module\n"
+        "    spec.loader.exec_module(module)\n"
+        f"    module.export_all({str(Path(out_dir).resolve())!r})\n"
+        "_site_export()\n"
+        "del _site_export\n"
+    )
+
+
+def export_cell(out_dir: Path):
+    """A code cell running :func:`export_code`, tagged ``site-export``: append it, execute, then :func:`pop_export_cell`."""
+    cell = nbformat.v4.new_code_cell(export_code(out_dir))
+    cell.metadata["tags"] = [EXPORT_TAG]
+    return cell
+
+
+def pop_export_cell(nb) -> list[str]:
+    """Remove the export cell(s) from an executed notebook; return what they output (nothing, when all went well)."""
+    outputs = []
+    for cell in [c for c in nb.cells if EXPORT_TAG in c.get("metadata", {}).get("tags", [])]:
+        for out in cell.get("outputs", []):
+            outputs.append(out.get("evalue") or out.get("text") or str(out.get("data", out))[:300])
+        nb.cells.remove(cell)
+    return outputs
 
 
 def strip(nb) -> None:
@@ -251,15 +240,16 @@ def kernel_env() -> dict[str, str]:
     return env
 
 
-async def execute(path: Path, *, timeout: int = 600):
-    """Strip, add the setup cell, run on a fresh kernel in the notebook's folder; return the notebook."""
+async def execute(path: Path, frames_dir: Path, *, timeout: int = 600):
+    """Strip, run on a fresh kernel in the notebook's folder, then export the explorers' frames; return the notebook.
+
+    The export runs as one more cell (:func:`export_cell`), removed again afterwards.
+    """
     from nbclient import NotebookClient
 
     nb = nbformat.read(path, as_version=4)
     strip(nb)
-    setup = nbformat.v4.new_code_cell(SETUP_SOURCE.strip())
-    setup.metadata["tags"] = [SETUP_TAG]
-    nb.cells.insert(0, setup)
+    nb.cells.append(export_cell(frames_dir))
     client = NotebookClient(
         nb,
         kernel_name="python3",
@@ -269,58 +259,24 @@ async def execute(path: Path, *, timeout: int = 600):
         resources={"metadata": {"path": str(path.parent)}},
     )
     await client.async_execute(env=kernel_env(), stderr=subprocess.DEVNULL)  # kernel logs, not cell outputs
+    leftover = pop_export_cell(nb)
+    if leftover:
+        raise BuildError(f"{path.name}: the frames export printed {leftover}")
     return nb
 
 
-def static_outputs(nb) -> int:
-    """Drop the setup cell and the widget views (keeping their static HTML); hide solutions' code.
-
-    Returns the number of widget outputs replaced by a static form.
-    """
-    nb.cells = [c for c in nb.cells if SETUP_TAG not in c.get("metadata", {}).get("tags", [])]
-    nb.metadata.pop("widgets", None)
-    replaced = 0
-    for cell in nb.cells:
-        if cell.cell_type == "markdown" and "<details" in cell.source:
-            cell.source = _fold_details(cell.source)
-        if cell.cell_type != "code":
-            continue
-        meta = cell.get("metadata", {})
-        if "solution" in meta.get("tags", []) or meta.get("jupyter", {}).get("source_hidden"):
-            meta.setdefault("transient", {})["remove_source"] = True  # its output is a closed <details>
-        for out in cell.get("outputs", []):
-            data = out.get("data", {})
-            if WIDGET_MIME in data:
-                del data[WIDGET_MIME]
-                data.setdefault("text/html", "<p class='site-live-note' data-site-widget='other'><strong>Live in "
-                                             "JupyterLab:</strong> an interactive widget.</p>")
-                replaced += 1
-    return replaced
-
-
-_DETAILS = re.compile(r"(<details[^>]*>\s*<summary>.*?</summary>)(.*?)(</details>)", re.DOTALL)
-
-
-def _fold_details(source: str) -> str:
-    """Render the markdown inside each ``<details>`` here, as one HTML block, so that it stays folded.
-
-    nbconvert's markdown renderer ends an HTML block at the first blank line and closes the
-    ``<details>`` right after its summary: a worked solution would be open on the page, while
-    JupyterLab keeps it folded.
-    """
-
-    def fold(match: re.Match) -> str:
-        inner = _markdown_block(match.group(2))
-        inner = "\n".join(line for line in inner.splitlines() if line.strip())  # no blank line: one block
-        return f"{match.group(1)}\n{inner}\n{match.group(3)}"
-
-    return _DETAILS.sub(fold, source)
-
-
-def _markdown_block(text: str) -> str:
-    from nbconvert.filters.markdown_mistune import markdown2html_mistune
-
-    return markdown2html_mistune(text)
+def read_manifest(frames_dir: Path) -> dict:
+    """The manifest an export wrote; raises :class:`BuildError` when it is missing, names problems or caught output."""
+    path = Path(frames_dir) / site_frames.MANIFEST
+    if not path.exists():
+        raise BuildError(f"no {site_frames.MANIFEST} in {frames_dir}: was export_code run after the notebook?")
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    problems = manifest["problems"] + [f"{e['function']}: {p}" for e in manifest["explorers"] for p in e["problems"]]
+    if manifest.get("log"):
+        problems.append(f"printed or warned while computing frames: {manifest['log'][:2000]}")
+    if problems:
+        raise BuildError(f"the frames export in {frames_dir} reports: " + "\n".join(problems))
+    return manifest
 
 
 # ----------------------------------------------------------------------------- pages
@@ -330,14 +286,15 @@ main { max-width: 1040px; margin: 0 auto; padding: 0 16px 32px; }
 nav.site-nav { display: flex; gap: 18px; flex-wrap: wrap; font: 15px/1.5 var(--jp-ui-font-family, sans-serif);
   padding: 10px 0; border-bottom: 1px solid #ddd; margin-bottom: 12px; }
 nav.site-nav:last-of-type { border-top: 1px solid #ddd; border-bottom: none; margin-top: 24px; }
-figure.site-explorer { margin: 8px 0; }
-figure.site-explorer img { display: block; max-width: 100%; height: auto; }
-.site-live-note { font-size: 15px; color: #333; background: #eef6fb; border-left: 4px solid #0072B2;
+main a, .jp-RenderedHTMLCommon a:link, .jp-RenderedHTMLCommon a:visited { text-decoration: underline; }
+.site-live-note { font-size: 15px; color: #1a1a1a; background: #eef6fb; border-left: 4px solid #0072B2;
   padding: 6px 10px; margin: 6px 0; }
-.site-status { font-size: 14px; color: #444; margin: 4px 0 0 14px; }
-.site-control { white-space: nowrap; }
-.site-progress { font-size: 14px; color: #555; margin: 2px 0; }
-"""
+.site-progress { font-size: 14px; color: #404040; margin: 2px 0; }
+/* code colours with a contrast of at least 4.5:1 on the code background (WCAG AA; JupyterLab's are 4.2-4.4) */
+.highlight .m, .highlight .mi, .highlight .mf, .highlight .mh, .highlight .mo, .highlight .il { color: #006B00; }
+.highlight .c, .highlight .c1, .highlight .cm, .highlight .ch, .highlight .cs, .highlight .cp { color: #2F6F6F; }
+.highlight .ow { color: #7A1FD0; }
+""" + site_live.EXPLORER_CSS
 
 INDEX_CSS = """
 body { font: 17px/1.55 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; color: #1a1a1a;
@@ -371,13 +328,13 @@ window.MathJax = {
 <script src="_static/mathjax/tex-svg-full.js" defer></script>"""
 
 
-def _nav(cards: list[NotebookCard], index: int) -> str:
+def _nav(cards: list[NotebookCard], index: int, where: str) -> str:
     links = ["<a href='index.html'>Course index</a>"]
     if index > 0:
         links.append(f"<a href='{cards[index - 1].page}'>&larr; {html.escape(cards[index - 1].title)}</a>")
     if index + 1 < len(cards):
         links.append(f"<a href='{cards[index + 1].page}'>{html.escape(cards[index + 1].title)} &rarr;</a>")
-    return "<nav class='site-nav'>" + "".join(links) + "</nav>"
+    return f"<nav class='site-nav' aria-label='Course pages ({where})'>" + "".join(links) + "</nav>"
 
 
 def notebook_page(nb, cards: list[NotebookCard], index: int) -> str:
@@ -391,8 +348,9 @@ def notebook_page(nb, cards: list[NotebookCard], index: int) -> str:
         exclude_output_prompt=True,
         embed_images=True,
     )
-    head = f"<style>{SITE_CSS}</style>\n{MATHJAX_CONFIG}"
-    resources = {"site": {"head": head, "nav": _nav(cards, index)}, "metadata": {"name": cards[index].title}}
+    head = f"<style>{SITE_CSS}</style>\n{MATHJAX_CONFIG}\n<script src='{STATIC}/explorer.js' defer></script>"
+    resources = {"site": {"head": head, "nav": _nav(cards, index, "top"), "nav_end": _nav(cards, index, "bottom")},
+                 "metadata": {"name": cards[index].title}}
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     return _link_pages(body, {c.path.name for c in cards})
 
@@ -446,9 +404,9 @@ def index_page(cards: list[NotebookCard]) -> str:
 <main>
 <h1>{html.escape(COURSE_TITLE)}</h1>
 <p class="lead">An interactive course on the Gumbel-max trick, the Gumbel-Softmax (Concrete) relaxation and
-its temperature $\\tau$. These pages are the notebooks run once, with their figures and printed numbers;
-each live figure (explorer) is shown at its first setting and moves in JupyterLab
-(<code>make lab</code>).</p>
+its temperature $\\tau$. These pages are the notebooks run once, with their figures and printed numbers.
+Their explorers move here too, with no Python: each setting's figure was computed when the site was built
+(in JupyterLab, <code>make lab</code>, they compute any setting).</p>
 <h2>The learning path{total_text}</h2>
 <ol class="path">
 {"".join(items)}
@@ -479,25 +437,34 @@ def copy_mathjax(out: Path) -> Path:
 
 
 class BuildError(RuntimeError):
-    """A notebook failed to execute (the message names each one and its error)."""
+    """A notebook failed to execute, or its frames export reported a problem (the message says which)."""
 
 
 @dataclass
 class BuildReport:
+    """What a build made: pages, times (wall and CPU), widgets and explorers per notebook, sizes."""
+
     pages: list[Path]
     seconds: float
+    cpu_seconds: float
     notebook_seconds: dict[str, float]
     widgets: dict[str, int]
+    explorers: dict[str, list[dict]]
+    frames_dirs: dict[str, Path]
+    kernel_cpu_seconds: dict[str, float]
+    export_cpu_seconds: dict[str, float]
+    site_bytes: int = 0
 
 
-async def _run_all(paths: list[Path], jobs: int) -> dict[Path, tuple]:
+async def _run_all(paths: list[Path], frames_root: Path, jobs: int) -> dict[Path, tuple]:
     gate = asyncio.Semaphore(max(1, jobs))
 
     async def one(path: Path):
         async with gate:
             start = time.perf_counter()
-            nb = await execute(path)
-            return path, nb, time.perf_counter() - start
+            frames_dir = frames_root / path.stem
+            nb = await execute(path, frames_dir)
+            return path, nb, frames_dir, time.perf_counter() - start
 
     # Later notebooks build on earlier ones and run longer: start them first, so that the kernels
     # finish at about the same time (the build takes about max(longest, total / jobs)).
@@ -510,31 +477,87 @@ async def _run_all(paths: list[Path], jobs: int) -> dict[Path, tuple]:
     ]
     if failed:
         raise BuildError("notebooks that did not run top to bottom:\n  " + "\n  ".join(failed))
-    return {path: (nb, seconds) for path, nb, seconds in done}
+    return {path: (nb, frames_dir, seconds) for path, nb, frames_dir, seconds in done}
 
 
-def build(paths: list[Path] | None = None, out: Path = ROOT / "site", *, jobs: int = 2) -> BuildReport:
-    """Execute the notebooks and write the site into ``out`` (emptied first); return what was built."""
-    start = time.perf_counter()
+def _run(make_coroutine):
+    """``asyncio.run`` of a new coroutine; in a worker thread when this thread already runs an event loop
+    (Playwright's sync API in a test does)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(make_coroutine())
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(lambda: asyncio.run(make_coroutine())).result()
+
+
+def execute_all(paths: list[Path], frames_root: Path, *, jobs: int = 2) -> dict[Path, tuple]:
+    """Execute notebooks with the frames export, ``jobs`` kernels at once: ``{path: (nb, frames_dir)}``.
+
+    The frames of ``NN_name.ipynb`` go to ``frames_root/NN_name/``. The result is what
+    :func:`build` accepts as ``executed=``.
+    """
+    done = _run(lambda: _run_all([Path(p).resolve() for p in paths], Path(frames_root), jobs))
+    return {path: (nb, frames_dir) for path, (nb, frames_dir, _) in done.items()}
+
+
+def build(paths: list[Path] | None = None, out: Path = ROOT / "site", *, jobs: int = 2,
+          executed: dict[Path, tuple] | None = None) -> BuildReport:
+    """Write the site into ``out`` (emptied first); return what was built.
+
+    Parameters
+    ----------
+    paths : list of Path, optional
+        The notebooks (default: every notebook of ``notebooks/``).
+    out : Path
+        The site's folder.
+    jobs : int
+        Kernels at once for the notebooks this call executes.
+    executed : dict, optional
+        ``{path: (nb, frames_dir)}``: notebooks already executed, each followed by
+        :func:`export_code` ``(frames_dir)`` in its kernel (the test suite shares one
+        execution per notebook). A copy of ``nb`` is used; the others are executed here.
+    """
+    start, start_cpu = time.perf_counter(), time.process_time()
     paths = [Path(p).resolve() for p in (paths or discover())]
     if not paths:
         raise SystemExit("no notebooks to build")
+    given = {Path(p).resolve(): (copy.deepcopy(nb), Path(d)) for p, (nb, d) in (executed or {}).items()}
     out = Path(out)
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
     copy_mathjax(out)
+    (out / STATIC / "explorer.js").write_text(site_live.EXPLORER_JS, encoding="utf-8")
     cards = [describe(p) for p in paths]
-    executed = asyncio.run(_run_all(paths, jobs))
-    pages, seconds, widgets = [out / "index.html"], {}, {}
-    for i, (path, card) in enumerate(zip(paths, cards)):
-        nb, seconds[path.name] = executed[path]
-        widgets[path.name] = static_outputs(nb)
-        page = out / card.page
-        page.write_text(notebook_page(nb, cards, i), encoding="utf-8")
-        pages.append(page)
+    seconds: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(prefix="site-frames-") as tmp:
+        todo = [p for p in paths if p not in given]
+        if todo:
+            ran = _run(lambda: _run_all(todo, Path(tmp), jobs))
+            given.update({p: (nb, d) for p, (nb, d, _) in ran.items()})
+            seconds.update({p.name: s for p, (_, _, s) in ran.items()})
+        report = BuildReport(pages=[out / "index.html"], seconds=0.0, cpu_seconds=0.0, notebook_seconds=seconds,
+                             widgets={}, explorers={}, frames_dirs={}, kernel_cpu_seconds={}, export_cpu_seconds={})
+        for i, (path, card) in enumerate(zip(paths, cards)):
+            nb, frames_dir = given[path]
+            manifest = read_manifest(frames_dir)
+            counts = site_live.live_outputs(nb, manifest, frames_dir, out, path.stem)
+            report.widgets[path.name] = counts["widgets"]
+            report.explorers[path.name] = [
+                {k: e[k] for k in ("id", "function", "mode", "frame_count", "file_count", "bytes", "cpu_seconds")}
+                for e in manifest["explorers"] if e["model_id"] in counts["shown"]
+            ]
+            report.frames_dirs[path.name] = Path(frames_dir) if path in (executed or {}) else None
+            report.kernel_cpu_seconds[path.name] = manifest.get("kernel_cpu_seconds_before", 0.0)
+            report.export_cpu_seconds[path.name] = manifest.get("cpu_seconds", 0.0)
+            page = out / card.page
+            page.write_text(notebook_page(nb, cards, i), encoding="utf-8")
+            report.pages.append(page)
     (out / "index.html").write_text(index_page(cards), encoding="utf-8")
-    return BuildReport(pages=pages, seconds=time.perf_counter() - start, notebook_seconds=seconds, widgets=widgets)
+    report.site_bytes = sum(f.stat().st_size for f in out.rglob("*") if f.is_file())
+    report.seconds, report.cpu_seconds = time.perf_counter() - start, time.process_time() - start_cpu
+    return report
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -549,8 +572,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"site: build failed, {err}", file=sys.stderr)
         return 1
     for name, sec in report.notebook_seconds.items():
-        print(f"  {name}: executed in {sec:.1f} s, {report.widgets[name]} widget outputs made static")
-    print(f"site: {len(report.pages)} pages in {args.out} ({report.seconds:.1f} s); open {args.out / 'index.html'}")
+        explorers = report.explorers[name]
+        frames = sum(e["frame_count"] for e in explorers)
+        size = sum(e["bytes"] for e in explorers) / 1e6
+        print(f"  {name}: {sec:.1f} s wall; kernel CPU {report.kernel_cpu_seconds[name]:.1f} s to run the notebook, "
+              f"{report.export_cpu_seconds[name]:.1f} s for {len(explorers)} explorers ({frames} frames, {size:.1f} MB)")
+        for e in explorers:
+            print(f"    {e['function'].rsplit('.', 1)[-1]:28s} {e['mode']:13s} {e['frame_count']:4d} frames "
+                  f"{e['bytes'] / 1e6:5.2f} MB  {e['cpu_seconds']:5.1f} s CPU")
+    print(f"site: {len(report.pages)} pages, {report.site_bytes / 1e6:.1f} MB in {args.out}; {report.seconds:.1f} s wall, "
+          f"builder CPU {report.cpu_seconds:.1f} s + kernels {sum(report.kernel_cpu_seconds.values()):.1f} s "
+          f"(notebooks) + {sum(report.export_cpu_seconds.values()):.1f} s (frames); open {args.out / 'index.html'}")
     return 0
 
 

@@ -57,6 +57,8 @@ __all__ = [
 RIGHT, WRONG, NO_ANSWER = "right", "wrong", "no answer"
 _SYMBOL = {RIGHT: "✓", WRONG: "✗", NO_ANSWER: "✗"}
 _COLOR = {RIGHT: "#009E73", WRONG: "#D55E00", NO_ANSWER: "#E69F00"}  # Okabe-Ito green, vermillion, orange
+#: The same hues, darker, for text: a contrast of at least 5:1 on white (WCAG AA; the bars keep _COLOR).
+_TEXT_COLOR = {RIGHT: "#00734F", WRONG: "#A84A00", NO_ANSWER: "#8A5D00"}
 _HEAD = {RIGHT: "right.", NO_ANSWER: "no answer yet.", WRONG: "not yet right:"}
 
 
@@ -111,7 +113,7 @@ class CheckResult:
         return (
             f'<div class="gu-self-check gu-self-check-{self.status.replace(" ", "-")}" '
             f'style="border-left: 6px solid {color}; padding: 4px 10px; font-size: 15px; line-height: 1.4;">'
-            f'<b style="color: {color};">{_SYMBOL[self.status]} Exercise {html.escape(self.exercise)}: '
+            f'<b style="color: {_TEXT_COLOR[self.status]};">{_SYMBOL[self.status]} Exercise {html.escape(self.exercise)}: '
             f"{_HEAD[self.status]}</b> {html.escape(self._text())}</div>"
         )
 

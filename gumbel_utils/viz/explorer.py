@@ -17,9 +17,12 @@ See "The explorer contract" in CONTRIBUTING.md.
 
 from __future__ import annotations
 
+import functools
+import importlib
 import io
 import math
 import time
+from dataclasses import dataclass, field
 from typing import Any, Callable, Collection, Iterable, Mapping, Sequence
 
 import ipywidgets as widgets
@@ -29,7 +32,8 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 from PIL import Image as PILImage
 
-__all__ = ["Explorer", "BlitCanvas", "figure_png", "axes_key", "min_text_px", "WIDGET_FONT_PX"]
+__all__ = ["Explorer", "ExplorerCall", "records_call", "BlitCanvas", "figure_png", "axes_key", "min_text_px",
+           "WIDGET_FONT_PX"]
 
 #: Font size (CSS px) of widget labels, readouts, buttons and the status line of every explorer:
 #: at least the 14 px figure text of a lecture-hall projector (JupyterLab's default is 13 px).
@@ -305,6 +309,9 @@ class Explorer(widgets.VBox):
         "side" or "top".
     timings : list of float
         Seconds taken by each redraw (update + draw + PNG), for the benchmark.
+    origin : ExplorerCall or None
+        The ``explore_*`` call that built it (set by :func:`records_call`), so that the
+        same explorer can be built again elsewhere (the site's browser test does).
     """
 
     def __init__(
@@ -331,6 +338,7 @@ class Explorer(widgets.VBox):
         self.state = state if state is not None else {}
         self.live_recompute = _normalise_live(live_recompute)
         self.timings: list[float] = []
+        self.origin: ExplorerCall | None = None
         self._update = update
         self._busy_message = busy_message
         self.canvas = None
@@ -441,3 +449,57 @@ class Explorer(widgets.VBox):
         self.image.value = figure_png(self.fig)
         self.status.value = message if isinstance(message, str) else ""
         self.timings.append(time.perf_counter() - start)
+
+
+@dataclass(frozen=True)
+class ExplorerCall:
+    """The call of an ``explore_*`` function that built an explorer: enough to build it again.
+
+    Parameters
+    ----------
+    module : str
+        The module of the function (``"gumbel_utils.viz.relaxation"``).
+    name : str
+        The function's name (``"explore_relaxation_path"``).
+    args : tuple
+        Its positional arguments, as given (the objects themselves, not copies).
+    kwargs : dict
+        Its keyword arguments, as given.
+    """
+
+    module: str
+    name: str
+    args: tuple = ()
+    kwargs: dict = field(default_factory=dict)
+
+    def rebuild(self) -> "Explorer":
+        """Call the function again with the same arguments: a new explorer at the same first setting."""
+        function = getattr(importlib.import_module(self.module), self.name)
+        return function(*self.args, **self.kwargs)
+
+
+def records_call(function: Callable[..., "Explorer"]) -> Callable[..., "Explorer"]:
+    """Decorator of every ``explore_*``: the returned explorer keeps its call as ``explorer.origin``.
+
+    Parameters
+    ----------
+    function : callable
+        An ``explore_*`` function returning an :class:`Explorer`.
+
+    Examples
+    --------
+    >>> from gumbel_utils.viz.relaxation import explore_binary_concrete
+    >>> explorer = explore_binary_concrete(0.2, tau=0.3)
+    >>> explorer.origin.name, explorer.origin.args, explorer.origin.kwargs
+    ('explore_binary_concrete', (0.2,), {'tau': 0.3})
+    >>> explorer.origin.rebuild().controls["tau"].value == explorer.controls["tau"].value
+    True
+    """
+
+    @functools.wraps(function)
+    def build(*args: Any, **kwargs: Any) -> "Explorer":
+        explorer = function(*args, **kwargs)
+        explorer.origin = ExplorerCall(function.__module__, function.__name__, tuple(args), dict(kwargs))
+        return explorer
+
+    return build

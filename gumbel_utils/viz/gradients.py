@@ -26,7 +26,7 @@ from ..registry import ESTIMATORS
 from ..objectives import OBJECTIVES, argmax_objective_curves, exact_gradient, expected_value, relaxed_objective_curve
 from ..sampling import sample_gumbel
 from ._args import check_in_range, check_logit_vector, check_seed, widened_log_range, widened_range
-from .explorer import Explorer, axes_key
+from .explorer import Explorer, axes_key, records_call
 from .bias_variance_panels import (
     plot_bias_variance,
     plot_k2_exact,
@@ -72,6 +72,7 @@ def _objective(objective: Any) -> tuple[str, Any]:
     return name, OBJECTIVES[name]
 
 
+@records_call
 def explore_argmax_steps(logits: ArrayLike = (1.0, 0.5, 0.0), objective: str = "cubic", *, tau: float = 0.3,
                          seed: int = 0, n_average: int = 500) -> Explorer:
     """Live: move the temperature and watch the relaxed curves smooth the argmax steps.
@@ -148,6 +149,7 @@ def explore_argmax_steps(logits: ArrayLike = (1.0, 0.5, 0.0), objective: str = "
     return Explorer(fig, controls, update, artists=art, state=state, dynamic=dynamic, background_key=axes_key(ax))
 
 
+@records_call
 def explore_estimate_histogram(logits: ArrayLike = (1.0, 0.5, 0.0), objective: str = "cubic", *,
                                tau: float = 0.1, n: int = 10_000, seed: int = 0) -> Explorer:
     """Live: the distribution of single-sample estimates of each temperature-dependent estimator as tau moves.
@@ -230,6 +232,7 @@ def explore_estimate_histogram(logits: ArrayLike = (1.0, 0.5, 0.0), objective: s
                     dynamic=[art["bars"], art["exact"], title], background_key=axes_key(ax))
 
 
+@records_call
 def explore_bias_variance(logits: ArrayLike = (1.0, 0.5, 0.0), objective: str = "cubic", *,
                           taus: ArrayLike | None = None, n_samples: int = 10_000, seed: int = 0) -> Explorer:
     """Live: bias², variance and MSE against tau for every registered estimator, K = 3.

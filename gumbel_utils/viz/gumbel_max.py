@@ -1,10 +1,9 @@
 """Figures and explorers of notebook 1: sampling is not argmax (the Gumbel-max trick).
 
-``plot_*(data..., *, ax=None)`` draw data they are given on an Axes (without
-``ax``, a new pyplot one) and return their artists; the notebook computes the data
-in its own cells, so the math stays visible. ``explore_*(..., *, seed=0)`` build
-one figure and return an :class:`~gumbel_utils.viz.explorer.Explorer` (the
-explorer contract of CONTRIBUTING.md). Every number drawn comes from the package:
+``plot_*(data..., *, ax=None)`` draw data they are given on an Axes (without ``ax``, a new pyplot one) and
+return their artists; the notebook computes the data in its own cells, so the math stays visible.
+``explore_*(..., *, seed=0)`` build one figure and return an :class:`~gumbel_utils.viz.explorer.Explorer`
+(the explorer contract of CONTRIBUTING.md). Every number drawn comes from the package:
 :func:`~gumbel_utils.sampling.gumbel_max_from_noise`, :func:`~gumbel_utils.stats.frequencies`,
 :func:`~gumbel_utils.stats.goodness_of_fit`, :func:`~gumbel_utils.stats.expected_total_variation`.
 
@@ -33,7 +32,7 @@ from ..numerics import softmax
 from ..sampling import gumbel_max_from_noise, sample_gumbel
 from ..stats import expected_total_variation, frequencies, goodness_of_fit, total_variation
 from ._args import check_in_range, check_logit_vector, check_seed, widened_range
-from .explorer import Explorer, axes_key
+from .explorer import Explorer, axes_key, records_call
 from .style import CATEGORY_COLORS, PALETTE, course_style, new_figure, pyplot_axes
 
 __all__ = [
@@ -380,6 +379,7 @@ def _set_bar_group(container, heights: np.ndarray, num_visible: int) -> None:
         patch.set_height(float(heights[i]) if visible else 0.0)
 
 
+@records_call
 def explore_gumbel_max(
     logits: Sequence[float] = (1.0, 0.0, -0.5, 0.5, -1.0),
     *,
@@ -515,6 +515,7 @@ def explore_gumbel_max(
     )
 
 
+@records_call
 def explore_shift_scale(
     logits: Sequence[float] = (1.0, 0.0, -0.5, 0.5), *, n: int = 20_000, seed: int = 0
 ) -> Explorer:

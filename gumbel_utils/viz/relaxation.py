@@ -42,7 +42,7 @@ from ..sampling import sample_gumbel
 from ..simplex import TRIANGLE, barycentric_to_cartesian, simplex_grid
 from ..stats import frequencies, total_variation
 from ._args import check_in_range, check_logit_vector, check_seed, widened_log_range, widened_range
-from .explorer import Explorer
+from .explorer import Explorer, records_call
 from .relaxation_panels import (
     LOG_DENSITY_RANGE,
     binary_grid,
@@ -107,6 +107,7 @@ def _fmt(v: ArrayLike, digits: int = 3) -> str:
 # --------------------------------------------------------------------------- explorers
 
 
+@records_call
 def explore_relaxation_path(logits: ArrayLike = _DEFAULT_LOGITS, *, tau: float = 1.0, seed: int = 0) -> Explorer:
     r"""One Gumbel draw g, one relaxed point ``softmax((x+g)/tau)``: slide tau and watch it move.
 
@@ -169,6 +170,7 @@ def explore_relaxation_path(logits: ArrayLike = _DEFAULT_LOGITS, *, tau: float =
     return Explorer(fig, controls, update, artists=artists, state=state, dynamic=dynamic)
 
 
+@records_call
 def explore_concrete_simplex(
     logits: ArrayLike = (0.0, 0.0, 0.0), *, tau: float = 0.5, n: int = 2000, seed: int = 0, resolution: int = 140
 ) -> Explorer:
@@ -241,6 +243,7 @@ def explore_concrete_simplex(
                     dynamic=[heat["image"], frame["outline"], *sc["points"], probs, mean])
 
 
+@records_call
 def explore_mean_drift(
     logits: ArrayLike = tuple(np.log([0.1, 0.3, 0.6]).round(4)), *, tau: float = 0.1, n: int = 10_000, seed: int = 0
 ) -> Explorer:
@@ -313,6 +316,7 @@ def explore_mean_drift(
                     dynamic=[mean, cursor, dots, suptitle])
 
 
+@records_call
 def explore_density_shape(
     logits: ArrayLike = (0.0, 0.0, 0.0), *, tau: float = 0.3, resolution: int = 140, mode_threshold: float | None = None
 ) -> Explorer:
@@ -424,6 +428,7 @@ def explore_density_shape(
                     dynamic=[heat["image"], frame["outline"], seg_line, mode, line, title, marker])
 
 
+@records_call
 def explore_binary_concrete(logit: float = 0.5, *, tau: float = 0.5, n: int = 2000, seed: int = 0) -> Explorer:
     r"""K = 2: the binary Concrete density on (0, 1) with the histogram of ``n`` samples over it.
 

@@ -126,7 +126,13 @@ def _pyplot_figure(figsize: tuple[float, float]):
     # Make the figure outside rc_context: the first pyplot figure loads the backend, and the
     # inline backend then turns interactive mode on; inside course_style() that would be undone
     # on exit, and no later figure of the notebook would be shown.
-    return plt.figure(figsize=figsize, dpi=STYLE["figure.dpi"], layout="constrained")
+    fig = plt.figure(figsize=figsize, dpi=STYLE["figure.dpi"], layout="constrained")
+    # In a notebook, the figure's PNG output then carries alt text read from the figure (viz.alt_text);
+    # outside IPython this does nothing. After plt.figure: the inline backend registers its formatter then.
+    from .alt_text import install_alt_text_formatter
+
+    install_alt_text_formatter()
+    return fig
 
 
 def pyplot_axes(ax=None, *, figsize: tuple[float, float] = (8.0, 4.5)):

@@ -32,7 +32,7 @@ from ..schedules import anneal
 from ..training import train_logits, train_toy
 from ..training_stats import rebar_eta_variance
 from ._args import check_in_range, check_logit_vector, check_seed, widened_log_range
-from .explorer import Explorer
+from .explorer import Explorer, records_call
 from .style import PALETTE, course_style, new_figure
 from .training_panels import (
     LEGEND_STYLE,
@@ -96,6 +96,7 @@ class _Cache(OrderedDict):
         return value
 
 
+@records_call
 def explore_training(objective: str = "quadratic", *, tau: float = 0.5, lr: float = 0.05, n: int = 4,
                      steps: int = 300, estimators: Sequence[str] | None = None, seed: int = 0) -> Explorer:
     r"""Live: train every estimator on :math:`\mathbb{E} f(z)` (K = 3, :math:`\theta_0 = 0`) and watch the exact objective.
@@ -184,6 +185,7 @@ def _toy_table(t: float, taus: tuple[float, ...], p_grid: tuple[float, ...]) -> 
     return relaxed_toy_curves(t, np.asarray(taus), np.asarray(p_grid))
 
 
+@records_call
 def explore_relaxed_toy(t: float = 0.45, *, tau: float = 1.0, seed: int = 0) -> Explorer:
     r"""Live: the relaxed toy objective :math:`R_\tau(p)` against the true one, and the minimiser :math:`p^*(\tau)`.
 
@@ -267,6 +269,7 @@ def _variance_limits(r: Any, etas: np.ndarray) -> tuple[float, float]:
     return max(lo, 1e-6) / 1.6, float(v.max()) * 1.6
 
 
+@records_call
 def explore_rebar_variance(objective: str = "cubic", *, tau: float = 0.3, eta: float = 1.0,
                            logits: ArrayLike = (1.0, 0.5, 0.0), n_samples: int = 10_000, seed: int = 0) -> Explorer:
     r"""Live: REBAR's variance against :math:`\tau` and :math:`\eta`, next to the score function.
@@ -350,6 +353,7 @@ def explore_rebar_variance(objective: str = "cubic", *, tau: float = 0.3, eta: f
                     busy_message="drawing REBAR estimates for the new objective…")
 
 
+@records_call
 def explore_annealing(*, tau0: float = 1.0, tau_min: float = 0.05, rate: float = 2.5e-3, every: int = 100,
                       t: float = 0.45, steps: int = 2000, lr: float = 0.05, n: int = 16, seed: int = 0) -> Explorer:
     r"""Live: edit Jang et al.'s schedule and retrain the relaxed estimator on the binary toy with it.

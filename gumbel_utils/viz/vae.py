@@ -24,7 +24,7 @@ from ..vae import CategoricalVAE
 from ..vae_training import History, train_vae
 from ..vae_stats import CodeUsage, relaxed_decodes
 from ._args import check_seed, widened_log_range
-from .explorer import Explorer
+from .explorer import Explorer, records_call
 from .style import PALETTE, course_style, new_figure, pyplot_axes, pyplot_figure
 
 __all__ = [
@@ -372,6 +372,7 @@ def _default_models() -> tuple[dict[str, CategoricalVAE], np.ndarray]:
     return models, test_x[[int(np.flatnonzero(test_y == d)[0]) for d in range(10)]]
 
 
+@records_call
 def explore_relaxed_decoding(models: Mapping[str, CategoricalVAE] | None = None, x: ArrayLike | None = None, *,
                              tau: float = 1.0, seed: int = 0) -> Explorer:
     """Move τ: the same digits decoded from relaxed codes ``softmax((logits + g)/τ)``, against their one-hot decodes.
