@@ -59,7 +59,7 @@ def test_first_cell_states_goals_prerequisites_and_time(path):
     assert not card.missing, (
         f"{path.name}: the first markdown cell must state {', '.join(card.missing)} "
         "(the site's learning path reads them there: '# Title', '**Learning goals.**' with a numbered list, "
-        "'**Prerequisites:** ...', '**Time:** about N minutes.')"
+        "'**Prerequisites:** ...', '**Time:** N to M minutes, ...': python tools/reading_time.py --write)"
     )
     assert card.minutes, f"{path.name}: the time ({card.time!r}) should say how many minutes"
 

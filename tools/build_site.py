@@ -83,7 +83,7 @@ class NotebookCard:
     path: Path
     title: str
     time: str = ""
-    minutes: int | None = None
+    minutes: tuple[int, int] | None = None
     prerequisites: str = ""
     goals: list[str] = field(default_factory=list)
     sections: list[str] = field(default_factory=list)
@@ -138,11 +138,13 @@ def describe(path: Path, nb=None) -> NotebookCard:
 
     >>> import nbformat
     >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(
-    ...     "# 9. Demo\\n\\n**Time:** about 20 minutes.\\n\\n**Learning goals.** You can\\n1. do $a$;\\n"
+    ...     "# 9. Demo\\n\\n**Time:** 15 to 25 minutes, plus about 10 minutes for the exercises.\\n\\n"
+    ...     "**Learning goals.** You can\\n1. do $a$;\\n"
     ...     "2. do b.\\n\\n**Prerequisites:** notebook 1.\\n"), nbformat.v4.new_markdown_cell("## 1. Part (optional)")])
     >>> card = describe(Path("09_demo.ipynb"), nb)
     >>> card.title, card.time, card.minutes, card.goals, card.prerequisites, card.sections
-    ('9. Demo', 'about 20 minutes.', 20, ['do $a$;', 'do b.'], 'notebook 1.', ['1. Part (optional)'])
+    ('9. Demo', '15 to 25 minutes, plus about 10 minutes for the exercises.', (15, 25), ['do $a$;', 'do b.'],
+     'notebook 1.', ['1. Part (optional)'])
     """
     nb = nb if nb is not None else nbformat.read(path, as_version=4)
     first = next((c.source for c in nb.cells if c.cell_type == "markdown"), "")
@@ -151,7 +153,7 @@ def describe(path: Path, nb=None) -> NotebookCard:
     time_text = parts.get("time", "")
     sentence = re.match(r"(.+?\.)(?:\s|$)", time_text, re.DOTALL)
     time_text = " ".join((sentence.group(1) if sentence else time_text).split())
-    minutes = re.search(r"(\d+)\s*min", time_text)
+    minutes = re.search(r"(\d+)\s+to\s+(\d+)\s*min", time_text)  # tools/reading_time.py's sentence
     sections = []
     for cell in nb.cells:
         if cell.cell_type == "markdown":
@@ -160,7 +162,7 @@ def describe(path: Path, nb=None) -> NotebookCard:
         path=path,
         title=title_match.group(1).strip() if title_match else path.stem,
         time=time_text,
-        minutes=int(minutes.group(1)) if minutes else None,
+        minutes=(int(minutes.group(1)), int(minutes.group(2))) if minutes else None,
         prerequisites=" ".join(parts.get("prerequisites", "").split()),
         goals=_items(parts.get("learning goals", "")),
         sections=sections,
@@ -377,7 +379,8 @@ def _markdown(text: str) -> str:
 
 def index_page(cards: list[NotebookCard]) -> str:
     """The learning path: each notebook with what it teaches, its time and its prerequisites."""
-    total = sum(c.minutes for c in cards if c.minutes)
+    low = sum(c.minutes[0] for c in cards if c.minutes) / 60
+    high = sum(c.minutes[1] for c in cards if c.minutes) / 60
     items = []
     for card in cards:
         goals = "".join(f"<li>{_markdown(g)}</li>" for g in card.goals) or "<li>(not stated)</li>"
@@ -390,7 +393,8 @@ def index_page(cards: list[NotebookCard]) -> str:
             + (f"<details><summary>Sections</summary><ul>{sections}</ul></details>" if sections else "")
             + f"<p class='meta'>Runs in JupyterLab as <code>notebooks/{html.escape(card.path.name)}</code>.</p></li>"
         )
-    total_text = f" (about {total} minutes in all)" if total else ""
+    total_text = (f" ({low:.1f} to {high:.1f} hours of reading, running and exploring in all, "
+                  "with the exercises apart)") if high else ""
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
