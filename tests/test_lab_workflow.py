@@ -250,3 +250,66 @@ def test_run_save_leaves_git_clean(clone, lab, browser):
     )
     print(f"lab workflow: {', '.join(timings)}; git status clean; stored-form test: "
           f"{result.stdout.strip().splitlines()[-1]}; {time.perf_counter() - t0:.1f} s")
+
+
+_DIALOG = ".jp-Dialog"
+_FIRST_CELL_HAS_JS = """(text) => {
+  const panel = window.jupyterapp.shell.currentWidget;
+  return !!panel && panel.content.widgets.length > 0
+    && panel.content.widgets[0].model.sharedModel.getSource().includes(text);
+}"""
+
+
+def test_a_tab_open_across_a_pull_cannot_undo_it(clone, lab, browser):
+    """Issue 20: a notebook open across `git pull`, then Ctrl+S and *Overwrite*: refused, and the safe path works.
+
+    The pull is what it does to the clone: a new version of the notebook on disk and ``HEAD`` moved to a commit
+    holding it. The server's pre-save hook (``tools/jupyterlab/jupyter_server_config.py``) must refuse the stale
+    tab's save with a message that names the way out; File > Reload Notebook from Disk then shows the new
+    version, and a save of it passes and leaves ``git status`` clean.
+    """
+    path = sorted((clone / "notebooks").glob("0*.ipynb"))[0]
+    relative = path.relative_to(clone).as_posix()
+    marker = "A sentence that the update added."
+    context = browser.new_context(viewport=VIEWPORT)
+    context.set_default_timeout(60_000)
+    page = context.new_page()
+    try:
+        _open(page, lab, relative)
+        nb = nbformat.read(path, as_version=4)
+        nb.cells[0].source += f"\n\n{marker}"
+        time.sleep(1.0)  # the update is newer than the tab's copy by more than JupyterLab's 0.5 s margin
+        nbformat.write(nb, path)
+        git(clone, "-c", "user.name=Course", "-c", "user.email=course@example.org", "-c", "commit.gpgsign=false",
+            "commit", "--quiet", "--no-verify", "-am", "the update the pull brings")
+
+        page.keyboard.press("Control+s")
+        dialog = page.locator(_DIALOG)
+        dialog.wait_for()
+        assert "changed on disk" in dialog.inner_text(), dialog.inner_text()
+        dialog.locator("button", has_text="Overwrite").click()
+        error = page.locator(_DIALOG, has_text="Not saved")
+        error.wait_for(timeout=30_000)
+        text = error.inner_text()
+        assert "Reload Notebook from Disk" in text and "the update the pull brings" in text, text
+        assert marker in path.read_text(encoding="utf-8"), "Overwrite wrote the old version over the update"
+        error.locator("button").last.click()
+        page.locator(_DIALOG).wait_for(state="detached")
+
+        page.locator(".lm-MenuBar-item", has_text=re.compile(r"^File$")).first.click()
+        page.locator(".lm-Menu-item[data-command='docmanager:reload']").click()
+        revert = page.locator(_DIALOG)
+        if revert.count():  # JupyterLab asks before discarding the tab's copy
+            revert.locator("button", has_text=re.compile(r"Reload|Revert")).click()
+        page.wait_for_function(_FIRST_CELL_HAS_JS, arg=marker, timeout=30_000, polling=250)
+        _save(page, path)
+    except Exception as err:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "pull-with-open-tab-failure.png"))
+        raise AssertionError(f"{relative}: {err}; server log:\n{lab.log_tail()}") from err
+    finally:
+        context.close()
+        lab.shutdown_kernels()
+    assert marker in path.read_text(encoding="utf-8")
+    status = git(clone, "status", "--porcelain")
+    assert not status.strip(), f"after reload and save, `git status` is not clean:\n{status}"
