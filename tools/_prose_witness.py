@@ -102,7 +102,7 @@ class Printed:
 
 
 def output_texts(nb: Any) -> list[tuple[int, str]]:
-    """The text a learner reads under each code cell: stdout, ``text/plain`` results, HTML outputs as text.
+    """The text a learner reads under each code cell: stdout, ``text/plain`` results, HTML and Markdown outputs as text.
 
     Parameters
     ----------
@@ -133,6 +133,9 @@ def output_texts(nb: Any) -> list[tuple[int, str]]:
                 raw = "".join(raw) if isinstance(raw, list) else raw
                 raw = re.sub(r"<style.*?</style>", " ", raw, flags=re.S)
                 texts.append((index, html.unescape(re.sub(r"<[^>]+>", " ", raw))))
+            elif "text/markdown" in data:
+                md = data["text/markdown"]
+                texts.append((index, "".join(md) if isinstance(md, list) else md))
             elif "text/plain" in data:
                 plain = data["text/plain"]
                 if plain.startswith("<Figure size"):
