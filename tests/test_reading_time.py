@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 
 import nbformat
@@ -69,3 +70,56 @@ def test_stated_time_is_the_estimate(path):
     est = rt.estimate(_qa.executed_notebook(path))
     assert stated == est.stated(), (f"{path.name} states {stated}, the estimate is {est.stated()}: "
                                     f"write '{rt.time_sentence(est)}' (python tools/reading_time.py --write)")
+
+
+TEACHING = _qa.ROOT / "docs" / "teaching.md"
+
+
+def test_sections_split_cells_at_headings_and_label_by_number():
+    nb = new_notebook(cells=[new_markdown_cell("# 9. T\n\nintro\n\n## 1. One\ntext\n## A look\nmore"),
+                             new_code_cell("x = 1"), new_markdown_cell("## 2 · Two\nwords here")])
+    parts = rt.sections(nb)
+    assert list(parts) == ["intro", "1", "A look", "2"]
+    assert [c["cell_type"] for c in parts["A look"]] == ["markdown", "code"]
+    assert rt.presented_minutes(nb, ["2"]) == pytest.approx(4 * rt.PRESENTED_RATES["words"])
+    with pytest.raises(KeyError, match="no section"):
+        rt.presented_minutes(nb, ["3"])
+
+
+def _plan() -> list:
+    return rt.plan_rows(TEACHING.read_text(encoding="utf-8"))
+
+
+def test_plan_is_contiguous_and_fills_the_lesson():
+    rows = _plan()
+    assert rows, "no plan rows found in docs/teaching.md"
+    assert rows[0].start == 0 and all(a.end == b.start for a, b in zip(rows, rows[1:]))
+    lesson = int(re.search(r"^#\s.*?(\d+)-minute", TEACHING.read_text(encoding="utf-8"), flags=re.M).group(1))
+    assert rows[-1].end == lesson
+
+
+def test_plan_presents_no_optional_section():
+    """A section marked *Optional: skip in a 90-minute class.* is not in the plan."""
+    for row in _plan():
+        path = next(p for p in NOTEBOOKS if p.name.startswith(f"{row.notebook:02d}_"))
+        parts = rt.sections(nbformat.read(path, as_version=4))
+        optional = {label for label, cells in parts.items()
+                    if any("Optional: skip in a 90-minute class" in c["source"] for c in cells[:2])}
+        assert not optional & set(row.labels), f"row {row.start}-{row.end} presents optional {optional & set(row.labels)}"
+
+
+@pytest.mark.slow
+def test_plan_rows_fit_their_presentation_estimate():
+    """Each row lasts 0.8 to 1.5 times the presentation estimate of its sections (an exercise: its minutes)."""
+    problems = []
+    for row in _plan():
+        path = next(p for p in NOTEBOOKS if p.name.startswith(f"{row.notebook:02d}_"))
+        if row.exercise:
+            if not rt.EXERCISE_MINUTES[0] <= row.minutes <= rt.EXERCISE_MINUTES[1]:
+                problems.append(f"{row}: an exercise in class takes {rt.EXERCISE_MINUTES} minutes")
+            continue
+        need = rt.presented_minutes(_qa.executed_notebook(path), list(row.labels))
+        if not rt.PLAN_SLACK[0] <= row.minutes / need <= rt.PLAN_SLACK[1]:
+            problems.append(f"{row.start}-{row.end} ({path.name}, sections {row.labels}): {row.minutes} minutes "
+                            f"for a presentation estimate of {need:.1f}")
+    assert not problems, "\n".join(problems)

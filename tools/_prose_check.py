@@ -240,9 +240,11 @@ def _time(n: ProseNumber, sentence: Sentence, flat: str, own: int | None, named:
         return True, ""  # a row of the lesson plan
     if n.unit == "hours":
         lows, highs = zip(declared.total_hours(), declared.total_hours(exercises=True))
-        ok = min(lows) - n.half_width <= n.value <= max(highs) + n.half_width
+        exercises = declared.exercise_hours()
+        ok = (min(lows) - n.half_width <= n.value <= max(highs) + n.half_width
+              or abs(n.value - exercises) <= max(n.half_width, 0.05))
         return ok, (f"the stated times add up to {lows[0]:.1f} to {highs[0]:.1f} hours "
-                    f"({lows[1]:.1f} to {highs[1]:.1f} with the exercises)")
+                    f"({lows[1]:.1f} to {highs[1]:.1f} with the exercises; the exercises alone {exercises:.1f})")
     names = sorted(named) if named else ([own] if own is not None else [])
     for k in names:
         if any(declared.states(k, v) for v in (n.value - n.half_width, n.value, n.value + n.half_width)):

@@ -128,6 +128,10 @@ class Declared:
         return ((sum(v[0] for v in self.minutes.values()) + extra) / 60.0,
                 (sum(v[1] for v in self.minutes.values()) + extra) / 60.0)
 
+    def exercise_hours(self) -> float:
+        """The stated exercise times, summed, in hours."""
+        return sum((v[2] or 0) for v in self.minutes.values()) / 60.0
+
     def states(self, notebook: int, value: float) -> bool:
         """Whether ``value`` minutes is a notebook's stated bound, within its range, or its exercise time."""
         if notebook not in self.minutes:

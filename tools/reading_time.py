@@ -44,8 +44,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
-__all__ = ["EXERCISE_MINUTES", "RATES", "Estimate", "estimate", "features", "main", "stated_time", "time_sentence",
-           "write_time"]
+__all__ = ["EXERCISE_MINUTES", "PLAN_SLACK", "PRESENTED_RATES", "RATES", "Estimate", "estimate", "features", "main",
+           "PlanRow", "plan_rows", "presented_minutes", "sections", "stated_time", "time_sentence", "write_time"]
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -58,6 +58,19 @@ RATES: dict[str, tuple[float, float]] = {
     "printed_lines": (0.08, 0.12),
     "explorers": (3.0, 5.0),
 }
+#: Minutes per item when a lecturer presents a section to a class (the 90-minute plan of ``docs/teaching.md``):
+#: prose at the pace of speech (150 words per minute), code run rather than read, figures and printed lines
+#: pointed at, each explorer with its Predict question answered by the room.
+PRESENTED_RATES: dict[str, float] = {
+    "words": 1 / 150,
+    "display_equations": 0.5,
+    "code_lines": 0.02,
+    "figures": 1.0,
+    "printed_lines": 0.04,
+    "explorers": 3.0,
+}
+#: A plan row may last between these multiples of its sections' presented estimate.
+PLAN_SLACK: tuple[float, float] = (0.8, 1.5)
 #: Minutes per exercise (fast, careful); stated apart from the reading time.
 EXERCISE_MINUTES: tuple[float, float] = (5.0, 10.0)
 #: Stated times are rounded outwards to this many minutes.
@@ -175,6 +188,112 @@ def estimate(nb: Mapping[str, Any]) -> Estimate:
                     counts["exercises"] * EXERCISE_MINUTES[1], counts)
 
 
+_HEADING = re.compile(r"^##\s+(?P<title>.+)$", flags=re.M)
+_SECTION_NUMBER = re.compile(r"^(?P<n>\d+)\s*(?:\.|·)\s")
+
+
+def sections(nb: Mapping[str, Any]) -> dict[str, list[dict]]:
+    """The notebook's cells by level-2 section, keyed by the section's label.
+
+    A label is the section's number when its heading starts with one (``## 3. The trick`` and
+    ``## 3 · The mean`` are ``"3"``), else the heading's text (``"A first look"``). The cells before the
+    first heading are ``"intro"``. A markdown cell that holds several headings is split at them.
+
+    Parameters
+    ----------
+    nb : mapping
+        A notebook (executed, when the figures and printed lines should count).
+
+    Returns
+    -------
+    dict of str to list of dict
+        Label -> the cells (or parts of a markdown cell) of that section, in order.
+
+    Examples
+    --------
+    >>> nb = {"cells": [{"cell_type": "markdown", "source": "# T\\n\\n## 1. One\\ntext\\n## A look\\nmore"}]}
+    >>> {k: [c["source"] for c in v] for k, v in sections(nb).items()}
+    {'intro': ['# T\\n\\n'], '1': ['## 1. One\\ntext\\n'], 'A look': ['## A look\\nmore']}
+    """
+    out: dict[str, list[dict]] = {"intro": []}
+    label = "intro"
+    for cell in nb["cells"]:
+        text = _source(cell)
+        starts = [m.start() for m in _HEADING.finditer(text)] if cell["cell_type"] == "markdown" else []
+        if not starts:
+            out[label].append(cell)
+            continue
+        pieces = [text[a:b] for a, b in zip([0, *starts], [*starts, len(text)])]
+        for piece in pieces:
+            heading = _HEADING.match(piece)
+            if heading:
+                title = heading["title"].strip()
+                number = _SECTION_NUMBER.match(title)
+                label = number["n"] if number else title
+                out.setdefault(label, [])
+            if piece:
+                out[label].append({**cell, "source": piece})
+    return {k: v for k, v in out.items() if v}
+
+
+def presented_minutes(nb: Mapping[str, Any], labels: list[str]) -> float:
+    """Minutes a lecturer needs to present these sections of an executed notebook (:data:`PRESENTED_RATES`).
+
+    Parameters
+    ----------
+    nb : mapping
+        The executed notebook.
+    labels : list of str
+        Section labels as :func:`sections` gives them.
+
+    Returns
+    -------
+    float
+    """
+    parts = sections(nb)
+    missing = [label for label in labels if label not in parts]
+    if missing:
+        raise KeyError(f"no section {missing} (the sections are {list(parts)})")
+    counts = features({"cells": [c for label in labels for c in parts[label]]})
+    return sum(counts[k] * PRESENTED_RATES[k] for k in PRESENTED_RATES)
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    """A row of the teaching guide's lesson plan: ``| 8-24 | 01 | 1, 3, 5 | ... |``."""
+
+    start: int
+    end: int
+    notebook: int
+    labels: tuple[str, ...]
+
+    @property
+    def minutes(self) -> int:
+        """The row's duration."""
+        return self.end - self.start
+
+    @property
+    def exercise(self) -> bool:
+        """Whether the row is an exercise done in class (its sections column reads ``Exercise N.M``)."""
+        return len(self.labels) == 1 and self.labels[0].lower().startswith("exercise")
+
+
+_PLAN_ROW = re.compile(r"^\|\s*(?P<start>\d+)\s*[-–]\s*(?P<end>\d+)\s*\|\s*(?P<nb>\d\d)\s*\|\s*(?P<labels>[^|]+)\|", flags=re.M)
+
+
+def plan_rows(markdown: str) -> list[PlanRow]:
+    """The lesson plan's rows: time span, notebook, section labels (the guide's table, columns 1-3).
+
+    Examples
+    --------
+    >>> plan_rows("| time | notebook | sections |\\n|---|---|---|\\n| 0-8 | 00 | 1, A first look |\\n")
+    [PlanRow(start=0, end=8, notebook=0, labels=('1', 'A first look'))]
+    """
+    return [PlanRow(int(m["start"]), int(m["end"]), int(m["nb"]),
+                    tuple(label.strip() for label in m["labels"].split(",") if label.strip()))
+            for m in _PLAN_ROW.finditer(markdown)]
+
+
 def time_sentence(est: Estimate) -> str:
     """The sentence a notebook states (``**Time:** 75 to 110 minutes, plus about 25 minutes for the exercises.``)."""
     low, high, exercises = est.stated()
@@ -216,6 +335,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--executed", type=Path, help="executed copies (same file names); default: the sources")
     parser.add_argument("--check", action="store_true", help="exit 1 when a stated time differs")
     parser.add_argument("--write", action="store_true", help="write the estimate into each source notebook")
+    parser.add_argument("--plan", action="store_true",
+                        help="also print the teaching guide's plan rows against their presentation estimates")
     args = parser.parse_args(argv)
     bad = 0
     total = [0.0, 0.0, 0.0, 0.0]
@@ -236,6 +357,18 @@ def main(argv: list[str] | None = None) -> int:
               f"{stated} / {want}{'' if ok else '  DIFFERS: ' + time_sentence(est)}")
     print(f"{'total (hours)':34s} {total[0] / 60:5.1f} {total[1] / 60:7.1f} "
           f"{total[2] / 60:4.1f}-{total[3] / 60:<4.1f}")
+    if args.plan:
+        guide = (ROOT / "docs" / "teaching.md").read_text(encoding="utf-8")
+        runs = {int(p.name[:2]): p for p in (args.executed or args.notebooks).glob("[0-9][0-9]_*.ipynb")}
+        print(f"\n{'plan row':10s} {'notebook':8s} {'minutes':>7s} {'presented':>9s} {'ratio':>5s}  sections")
+        for row in plan_rows(guide):
+            nb = json.loads(runs[row.notebook].read_text(encoding="utf-8"))
+            need = EXERCISE_MINUTES[0] if row.exercise else presented_minutes(nb, list(row.labels))
+            ok = row.minutes >= EXERCISE_MINUTES[0] if row.exercise else (
+                PLAN_SLACK[0] <= row.minutes / need <= PLAN_SLACK[1])
+            bad += not ok
+            print(f"{row.start:>3d}-{row.end:<6d} {row.notebook:02d}       {row.minutes:7d} {need:9.1f} "
+                  f"{row.minutes / need:5.2f}  {', '.join(row.labels)}{'' if ok else '  OUT OF RANGE'}")
     return 1 if (args.check and bad) else 0
 
 
