@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import sys
 from collections import Counter
 
@@ -147,13 +148,23 @@ def test_a_quiz_displays_as_one_html_output_with_fallback_and_accessibility():
     assert 'data-lm-suppress-shortcuts="true"' in page and 'aria-live="polite"' in page
     assert "function show_questions" in page and "class MCQuestion" in page  # jupyterquiz's own renderer
     assert "(function (MathJax) {" in page  # its MathJax calls see no MathJax (no CDN, no page error)
+    assert "jsdelivr" not in page  # its CDN loader is cut out
     fallback = view.fallback_html()
     for question in q.questions:
         for answer in question["answers"]:
             assert answer["feedback"] in fallback
     assert fallback.count("<details>") == sum(len(x["answers"]) for x in q.questions)
     assert Q.RIGHT_PREFIX + q.questions[0]["answers"][0]["feedback"] in page  # the right option says "Right."
-    assert "font-size: 1" in page and "font-size: 14px" not in Q._CSS  # >= 15 px everywhere we set it
+    sizes = [float(v) for v in re.findall(r"font-size:\s*([\d.]+)px", Q._CSS)]
+    assert sizes and min(sizes) >= 15  # a projector's back row (issue 20): 15 px or more wherever we set a size
+
+
+def test_jupyterquiz_still_has_the_cdn_loader_we_cut_out():
+    """An upgrade of jupyterquiz that changes its MathJax loader must be looked at (and this string updated)."""
+    from importlib.resources import files
+
+    scripts = "".join(f.read_text() for f in files("jupyterquiz").joinpath("js").iterdir() if f.name.endswith(".js"))
+    assert scripts.count(Q.CDN_LOADER) == 2  # both branches of show_questions
 
 
 def test_numeric_quiz_fallback_gives_the_accepted_range():

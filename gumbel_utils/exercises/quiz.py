@@ -54,6 +54,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 __all__ = [
+    "CDN_LOADER",
     "QUIZ_DIR",
     "QUIZ_TAG",
     "ALLOWED_TAGS",
@@ -83,6 +84,9 @@ COLORS = {
     "--jq-numeric-input-shadow": "#999999", "--jq-text-color": "#ffffff", "--jq-link-color": "#9abafa",
     "--jq-correct-color": "#00692c", "--jq-incorrect-color": "#b3261e",
 }
+#: jupyterquiz's statement that would load MathJax from a CDN (never reached, see QuizView), and what replaces it.
+CDN_LOADER = "script.src = 'https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-svg.js';"
+_NO_CDN = "/* MathJax is never fetched from a CDN here */"
 _KINDS = ("predict", "exercise")
 _WHERE_KEYS = {"code", "heading", "exercise"}
 _ID = re.compile(r"^(?:\d\d-[a-z0-9-]+|ex-\d+\.\d+)$")
@@ -473,7 +477,9 @@ class QuizView:
         # jupyterquiz's script in a scope where MathJax is undefined: our texts hold no math, and with the
         # MathJax 3 loader of JupyterLab 4 and Voila present (no ``typeset``) the script would call
         # ``MathJax.typeset`` (a page error) or load MathJax from cdn.jsdelivr.net over ``window.MathJax``.
-        script = "(function (MathJax) {\n" + build_script(prefix, static, url, self.box_id, True) + "\n})();"
+        # Its fallback loader is also cut out, so that no page names a CDN (the tests check both).
+        script = build_script(prefix, static, url, self.box_id, True).replace(CDN_LOADER, _NO_CDN)
+        script = "(function (MathJax) {\n" + script + "\n})();"
         enhance = _ENHANCE_JS % {"root": json.dumps(self.root_id), "box": json.dumps(self.box_id)}
         title = html.escape(self.quiz.title)
         return (
