@@ -143,7 +143,10 @@ def test_a_quiz_displays_as_one_html_output_with_fallback_and_accessibility():
     view = Q.quiz("02-binary-concrete")
     page = view._repr_html_()
     q = view.quiz
-    assert page.count("<script>") == 1 and page.startswith('<div class="gu-quiz"')
+    assert page.count("<script>") == 1 and page.count(f"<script {Q.LIBRARY_ATTRIBUTE}>") == 1
+    assert page.startswith('<div class="gu-quiz"')
+    shown = Q.quiz("01-samplers")._repr_html_().split("<script>")[1].split("</script>")[0]
+    assert "<sub>1<\\/sub>" in shown and "</" not in shown  # texts with tags cannot end the script early
     assert 'role="group"' in page and f'aria-labelledby="{view.root_id}-head"' in page
     assert 'data-lm-suppress-shortcuts="true"' in page and 'aria-live="polite"' in page
     assert "function show_questions" in page and "class MCQuestion" in page  # jupyterquiz's own renderer
@@ -165,6 +168,14 @@ def test_jupyterquiz_still_has_the_cdn_loader_we_cut_out():
 
     scripts = "".join(f.read_text() for f in files("jupyterquiz").joinpath("js").iterdir() if f.name.endswith(".js"))
     assert scripts.count(Q.CDN_LOADER) == 2  # both branches of show_questions
+
+
+def test_a_page_of_quizzes_keeps_one_library():
+    page = "".join(Q.quiz(qid)._repr_html_() for qid in ("00-first-look", "ex-0.1", "02-binary-concrete"))
+    lean = Q.drop_repeated_libraries(page)
+    assert page.count("data-gu-quiz-lib") == 3 and lean.count("data-gu-quiz-lib") == 1
+    assert len(page) - len(lean) == 2 * len(f"<script {Q.LIBRARY_ATTRIBUTE}>{Q.library_js()}</script>")
+    assert lean.index("data-gu-quiz-lib") < lean.index('data-quiz-id="ex-0.1"')  # defined before the others use it
 
 
 def test_numeric_quiz_fallback_gives_the_accepted_range():

@@ -15,8 +15,11 @@ The questions of notebook ``NN`` live in one file, ``gumbel_utils/exercises/quiz
 in the notebooks and checks that every prompt has its quiz.
 
 Rendering is jupyterquiz's (pip ``jupyterquiz``, MIT): its question boxes, buttons, numeric input and
-answer checking, in JavaScript, from the same question format. This module only packs them into **one**
-HTML output (jupyterquiz's container, styles and script, from its own renderer functions) and adds:
+answer checking, in JavaScript, from the same question format. This module packs them into **one** HTML
+output: jupyterquiz's container and styles (from its renderer functions), its JavaScript files as one
+library script that defines ``window.guJupyterQuiz`` once per page (:func:`library_js`: in a scope without
+MathJax, its CDN loader cut out; a static page can keep the first copy only, :func:`drop_repeated_libraries`),
+and a call of its ``show_questions``. It adds:
 
 * a plain-HTML copy of the question with every option's feedback folded in ``<details>``: what a
   reader sees where scripts do not run (a notebook opened *untrusted* in JupyterLab shows outputs
@@ -54,16 +57,21 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 __all__ = [
+    "ALLOWED_TAGS",
     "CDN_LOADER",
+    "COLORS",
+    "LIBRARY_ATTRIBUTE",
     "QUIZ_DIR",
     "QUIZ_TAG",
-    "ALLOWED_TAGS",
+    "RIGHT_PREFIX",
+    "WRONG_PREFIX",
     "Quiz",
     "QuizView",
+    "drop_repeated_libraries",
+    "library_js",
     "load_quizzes",
     "quiz",
     "quiz_cell_source",
-    "quiz_texts",
     "validate_quiz",
 ]
 
@@ -109,6 +117,22 @@ _CSS = """
 .gu-quiz .gu-quiz-fallback details { display: inline; }
 .gu-quiz .gu-quiz-live { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0);
   white-space: nowrap; }
+"""
+
+#: The attribute that marks jupyterquiz's script in a quiz output (:func:`drop_repeated_libraries`).
+LIBRARY_ATTRIBUTE = "data-gu-quiz-lib"
+
+# Shows one quiz with jupyterquiz's ``show_questions`` once its box is in the document and the library is there.
+_SHOW_JS = """
+(function () {
+  var questions = %(questions)s, tries = 0;
+  function show() {
+    var box = document.getElementById(%(box)s);
+    if (box && window.guJupyterQuiz) { window.guJupyterQuiz.show(questions, box); }
+    else if (tries++ < 300) { setTimeout(show, 100); }
+  }
+  show();
+})();
 """
 
 # Runs after jupyterquiz's own script in the same <script>: waits for its questions, hides the fallback
@@ -374,20 +398,6 @@ def load_quizzes(directory: str | Path | None = None) -> dict[str, Quiz]:
     return dict(_load(str(Path(directory or QUIZ_DIR).resolve())))
 
 
-def quiz_texts(q: Quiz) -> list[tuple[str, str]]:
-    """The texts of a quiz as ``(kind, text)`` pairs, kind "question", "option" or "feedback".
-
-    Parameters
-    ----------
-    q : Quiz
-
-    Returns
-    -------
-    list of (str, str)
-    """
-    return [pair for question in q.questions for pair in _texts(question)]
-
-
 def quiz_cell_source(quiz_id: str) -> str:
     """The source of the notebook cell that shows quiz ``quiz_id``.
 
@@ -467,19 +477,12 @@ class QuizView:
         return f"<div class='gu-quiz-fallback'>{''.join(parts)}{note}</div>"
 
     def _repr_html_(self) -> str:
-        from jupyterquiz.dynamic.loader import load_questions_script
-        from jupyterquiz.dynamic.renderer import build_script, build_styles, render_div
+        from jupyterquiz.dynamic.renderer import build_styles, render_div
 
-        questions = _jupyterquiz_questions(self.quiz)
-        prefix, static, url = load_questions_script(questions, self.box_id)
         box = render_div(self.box_id, False, False, False, 1_000_000, 820, 10, "left") + "</div>"
         styles = build_styles(self.box_id, COLORS)
-        # jupyterquiz's script in a scope where MathJax is undefined: our texts hold no math, and with the
-        # MathJax 3 loader of JupyterLab 4 and Voila present (no ``typeset``) the script would call
-        # ``MathJax.typeset`` (a page error) or load MathJax from cdn.jsdelivr.net over ``window.MathJax``.
-        # Its fallback loader is also cut out, so that no page names a CDN (the tests check both).
-        script = build_script(prefix, static, url, self.box_id, True).replace(CDN_LOADER, _NO_CDN)
-        script = "(function (MathJax) {\n" + script + "\n})();"
+        questions = json.dumps(_jupyterquiz_questions(self.quiz), ensure_ascii=False).replace("</", "<\\/")
+        show = _SHOW_JS % {"questions": questions, "box": json.dumps(self.box_id)}
         enhance = _ENHANCE_JS % {"root": json.dumps(self.root_id), "box": json.dumps(self.box_id)}
         title = html.escape(self.quiz.title)
         return (
@@ -489,8 +492,64 @@ class QuizView:
             f"{self.fallback_html()}{box}"
             f'<div class="gu-quiz-live" role="status" aria-live="polite"></div>'
             f"{styles}<style>{_CSS}</style>"
-            f"<script>{script}\n{enhance}</script></div>"
+            f"<script {LIBRARY_ATTRIBUTE}>{library_js()}</script><script>{show}\n{enhance}</script></div>"
         )
+
+
+@functools.lru_cache(maxsize=1)
+def library_js() -> str:
+    """jupyterquiz's renderer as one script that defines ``window.guJupyterQuiz`` once per page.
+
+    The same JavaScript files that jupyterquiz's own ``display_quiz`` sends (``jupyterquiz/js/*.js``), with
+    two changes, both measured (see the report of issue 20): they run in a scope where ``MathJax`` is
+    undefined, because with the MathJax 3 loader that JupyterLab 4 and Voila put on ``window`` (no
+    ``typeset``) jupyterquiz calls ``MathJax.typeset`` (a page error) or fetches MathJax from
+    cdn.jsdelivr.net over ``window.MathJax`` (our texts hold no math); and that fetch statement,
+    :data:`CDN_LOADER`, is cut out, so that no page names a CDN. Every quiz output carries this script (an
+    output must work alone in JupyterLab); a page that holds several can drop the repeats
+    (:func:`drop_repeated_libraries`).
+
+    Returns
+    -------
+    str
+    """
+    from importlib.resources import files
+
+    js_dir = files("jupyterquiz").joinpath("js")
+    code = "".join(f.read_text(encoding="utf-8") for f in sorted(js_dir.iterdir(), key=lambda f: f.name)
+                   if f.name.endswith(".js"))
+    code = code.replace(CDN_LOADER, _NO_CDN)
+    return ("if (!window.guJupyterQuiz) { (function (MathJax) {\n" + code
+            + "\nwindow.guJupyterQuiz = {show: show_questions};\n})(); }")
+
+
+_LIBRARY_SCRIPT = re.compile(r"<script\s[^>]*\bdata-gu-quiz-lib\b[^>]*>.*?</script>", re.S)
+
+
+def drop_repeated_libraries(page: str) -> str:
+    """A page with jupyterquiz's script kept in its first quiz only (the others find it on ``window``).
+
+    For a static page that shows several quizzes (the course site): each quiz output carries the
+    library (:func:`library_js`, about 40 KB); the scripts run in document order, so the first one
+    defines ``window.guJupyterQuiz`` for all.
+
+    Parameters
+    ----------
+    page : str
+        An HTML page.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> page = "<script data-gu-quiz-lib>A</script>1<script data-gu-quiz-lib>A</script>2"
+    >>> drop_repeated_libraries(page)
+    '<script data-gu-quiz-lib>A</script>12'
+    """
+    found = iter(range(1_000_000))
+    return _LIBRARY_SCRIPT.sub(lambda m: m.group(0) if next(found) == 0 else "", page)
 
 
 def quiz(quiz_id: str) -> QuizView:
