@@ -135,7 +135,7 @@ _SHOW_JS = """
 })();
 """
 
-# Runs after jupyterquiz's own script in the same <script>: waits for its questions, hides the fallback
+# Runs after the show call in the same <script>: waits for jupyterquiz's questions, hides the fallback
 # and adds the accessible names and the live region (jupyterquiz 2.9 sets neither).
 _ENHANCE_JS = """
 (function () {
