@@ -118,8 +118,8 @@ def output_texts(nb: Any) -> list[tuple[int, str]]:
     """
     texts = []
     for index, cell in enumerate(nb.cells):
-        if cell.cell_type != "code":
-            continue
+        if cell.cell_type != "code" or "quiz" in cell.get("metadata", {}).get("tags", []):
+            continue  # a quiz's output holds its own questions and feedback: never a witness of itself
         stdout = "".join(o.get("text", "") for o in cell.get("outputs", [])
                          if o.get("output_type") == "stream" and o.get("name") == "stdout")
         if stdout:
@@ -131,7 +131,7 @@ def output_texts(nb: Any) -> list[tuple[int, str]]:
             if "text/html" in data:
                 raw = data["text/html"]
                 raw = "".join(raw) if isinstance(raw, list) else raw
-                raw = re.sub(r"<style.*?</style>", " ", raw, flags=re.S)
+                raw = re.sub(r"<(style|script)\b.*?</\1>", " ", raw, flags=re.S)
                 texts.append((index, html.unescape(re.sub(r"<[^>]+>", " ", raw))))
             elif "text/markdown" in data:
                 md = data["text/markdown"]

@@ -124,6 +124,7 @@ try:
                               named_notebooks, unique, witness_indexes)
     from _prose_claims import Declared, declared_times, printed_range_conflicts
     from _prose_docs import check_document
+    from _prose_quiz import check_quiz_texts
     from _prose_text import clean_markdown, sentences
     from _prose_witness import WitnessIndex
 finally:
@@ -237,6 +238,9 @@ def check_notebook(source_nb: Any, executed: Mapping[str, Any], *, name: str, ci
     quoted = [i for i, c in enumerate(source_nb.cells) if c.cell_type == "markdown"
               and re.search(r"^#+ .*\bclaims\b", c.source, flags=re.M | re.I)]
     findings += find_general_claims(sents, name, learning_goal_cells=goals, quoted_list_cells=quoted)
+    from gumbel_utils.exercises.quiz import load_quizzes  # the quizzes' feedback: facts, like the prose
+
+    findings += check_quiz_texts(source_nb, witnesses, name=name, quizzes=load_quizzes(), cited=cited, declared=declared)
     for cell, line, why in printed_range_conflicts(ran):
         findings.append(Finding(name, cell, line.split("between")[-1].strip(), line, "range", why))
     return unique(findings)
