@@ -15,6 +15,7 @@ from gumbel_utils import estimators, gradient_stats, objectives
 # ------------------------------------------------------------------ K = 2 quadrature
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("f", OBJS, ids=lambda f: f.name)
 @pytest.mark.parametrize("name", ["gumbel_softmax_grad", "straight_through"])
 def test_k2_quadrature_matches_monte_carlo(f, name):

@@ -127,6 +127,7 @@ def test_all_lists_only_what_exists(module):
     assert len(names) == len(set(names)), f"{module}.__all__ repeats names"
 
 
+@pytest.mark.slow
 def test_importing_the_package_draws_nothing_and_leaves_rcparams_alone():
     code = (
         "import matplotlib as mpl; before = dict(mpl.rcParams);"

@@ -86,6 +86,7 @@ def test_model_shapes():
     assert np.array_equal(CategoricalVAE(10, 10, 128, rng=0).params["enc_w1"], m.params["enc_w1"])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("tau,kl_weight", [(0.5, 1.0), (2.0, 1.0), (1.0, 0.0)])
 def test_relaxed_gradient_is_exact_for_every_parameter(data, tau, kl_weight):
     m = _small()
@@ -260,6 +261,7 @@ def test_anneal_schedule():
 FEW_EPOCHS_DROP = 15.0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("estimator", ESTIMATOR_NAMES)
 def test_a_few_epochs_lower_the_test_negative_elbo(data, estimator):
     train_x, test_x = data
