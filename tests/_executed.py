@@ -15,11 +15,13 @@ which keeps each executed notebook under a key that hashes everything its output
   Python, NumPy's threads, Matplotlib, IPython, Jupyter or the package read (by prefix), the IPython profile
   and startup files, Jupyter's kernel configuration files, ``matplotlibrc`` and Matplotlib's
   font list;
-* the code that executes (the source of the execute function and of the environment
-  it gives the kernel, passed in by ``_qa``).
+* the code that executes (the source of ``_qa``'s execute function and of the
+  environment it gives the kernel) and what runs after the last cell (the site's frames
+  export: ``tools/build_site.py`` and ``tools/site_*.py``), passed in by ``_qa`` as a salt.
 
-An entry is the executed notebook (``<key>.ipynb``) and its record (``<key>.json``: run
-time, kernel CPU time, the notebook's path, whether the run was clean). The folder is
+An entry is the executed notebook (``<key>.ipynb``), its record (``<key>.json``: run
+time, kernel CPU time, the notebook's path, whether the run was clean) and the folder of
+what the run wrote besides (``<key>.files/``: the site's explorer frames). The folder is
 ``.pytest_cache/executed/`` (``QA_EXECUTED_DIR`` to move it); ``pytest --cache-clear`` and
 ``make clean`` empty it. Clean runs (no error, within the budget) are reused by later
 sessions too: with the key above, a reused entry is what executing again would give. Other
@@ -34,10 +36,10 @@ from __future__ import annotations
 import contextlib
 import copy
 import hashlib
-import inspect
 import json
 import os
 import platform
+import shutil
 import sys
 import time
 from dataclasses import dataclass
@@ -165,16 +167,25 @@ def environment_digest() -> str:
     )
 
 
-def key(path: Path, execute: Callable, env: Callable[[], dict]) -> str:
-    """The content key of executing ``path`` with ``execute`` (see the module docstring)."""
+def file_digest(*paths: Path) -> str:
+    """Digest of files by content (a missing file counts as missing)."""
+    return _sha(*[f"{p}:{_sha(p.read_bytes()) if p.is_file() else 'missing'}" for p in paths])
+
+
+def key(path: Path, env: dict, salt: str) -> str:
+    """The content key of executing ``path`` in a kernel with environment ``env`` (see the module docstring).
+
+    ``salt``: what else the caller's execution depends on (the source of its code, of a hook run after
+    the last cell and of the files that hook reads).
+    """
     package = _package_dir()
     return _sha(
         environment_digest(),
         notebook_digest(path),
         _tree_digest(package) if package else "no gumbel_utils",
         _tree_digest(path.parent, skip_suffixes=(".ipynb",)),
-        inspect.getsource(execute), inspect.getsource(env),
-        json.dumps(sorted((k, v) for k, v in env().items() if k.startswith(_ENV_PREFIXES))),
+        json.dumps(sorted((k, v) for k, v in env.items() if k.startswith(_ENV_PREFIXES))),
+        salt,
     )[:32]
 
 
@@ -239,6 +250,7 @@ def _prune(folder: Path, record: dict, keep: str) -> None:
             for suffix in (".ipynb", ".json", ".lock"):
                 with contextlib.suppress(OSError):
                     (folder / f"{stem}{suffix}").unlink()
+            shutil.rmtree(folder / f"{stem}.files", ignore_errors=True)
 
 
 def graft(current, executed):
@@ -260,19 +272,21 @@ def graft(current, executed):
     return nb
 
 
-def cached_run(path: Path, *, execute: Callable[[Path], Any], env: Callable[[], dict],
-               ok: Callable[[Path, Any], bool], run: int = 0) -> tuple[Any, dict]:
+def cached_run(path: Path, *, execute: Callable[[Path, Path | None], Any], env: dict, salt: str,
+               ok: Callable[[Path, Any], bool], run: int = 0, folder: bool = False) -> tuple[Any, dict]:
     """``(executed notebook, record)`` of ``path``: from the store, or executed now (under the key's lock) and stored.
 
-    ``execute(path)`` returns an object with ``nb``, ``seconds`` and ``kernel_cpu_s``;
-    ``ok(path, run)`` says whether the run may be reused by later sessions (clean and within budget).
-    ``run`` numbers independent executions of the same content (``run=1``: a second fresh
+    ``execute(path, folder)`` returns an object with ``nb``, ``seconds``, ``kernel_cpu_s`` and
+    ``after_outputs``; ``folder`` is None, or with ``folder=True`` an empty folder of the entry
+    (``<key>.files/``, kept with it: ``record["folder"]``) for what the execution writes besides the
+    notebook. ``ok(path, run)`` says whether the run may be reused by later sessions (clean and within
+    budget). ``run`` numbers independent executions of the same content (``run=1``: a second fresh
     kernel, stored under its own key). The notebook returned is a fresh copy: callers may change it.
     """
     import nbformat
 
     path = Path(path).resolve()
-    k = key(path, execute, env) + (f"-run{run}" if run else "")
+    k = key(path, env, salt) + (f"-run{run}" if run else "")
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
     current = nbformat.read(path, as_version=4)
     entry = _load(CACHE_DIR, k)
@@ -280,9 +294,14 @@ def cached_run(path: Path, *, execute: Callable[[Path], Any], env: Callable[[], 
         with _locked(CACHE_DIR / f"{k}.lock"):
             entry = _load(CACHE_DIR, k)  # another worker may have executed it while this one waited
             if entry is None:
-                ran = execute(path)
+                files = CACHE_DIR / f"{k}.files" if folder else None
+                if files is not None:
+                    shutil.rmtree(files, ignore_errors=True)  # what an interrupted execution left
+                    files.mkdir()
+                ran = execute(path, files)
                 record = {"path": str(path), "notebook": path.name, "run": run, "seconds": ran.seconds,
-                          "kernel_cpu_s": ran.kernel_cpu_s, "ok": bool(ok(path, ran)),
+                          "kernel_cpu_s": ran.kernel_cpu_s, "after_outputs": ran.after_outputs,
+                          "folder": str(files) if files else None, "ok": bool(ok(path, ran)),
                           "session": os.environ.get("QA_SESSION_ID"), "created": time.time()}
                 _store(CACHE_DIR, k, ran.nb, record)
                 entry = Entry(ran.nb, dict(record, executed_now=True))

@@ -28,7 +28,7 @@ import pkgutil
 import re
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -90,17 +90,26 @@ def kernel_env(**extra: str) -> dict[str, str]:
 @dataclass
 class NotebookRun:
     nb: Any  # nbformat.NotebookNode with outputs
-    seconds: float  # wall clock, kernel start-up included
+    seconds: float  # wall clock of the notebook's cells, kernel start-up included
     kernel_cpu_s: float = float("nan")  # CPU time of the kernel process (less sensitive to other jobs' load)
+    after_outputs: list[str] = field(default_factory=list)  # what the code run after the last cell printed
+    folder: Path | None = None  # what that code wrote (executed_run: the site's explorer frames)
 
 
-def execute_notebook(path: Path, *, cell_timeout: int = 300, kernel_stderr: Any = None) -> NotebookRun:
+#: Tag of the cell :func:`execute_notebook` appends for ``after=`` (removed again once it ran).
+AFTER_TAG = "qa-after-last-cell"
+
+
+def execute_notebook(path: Path, *, cell_timeout: int = 300, kernel_stderr: Any = None,
+                     after: str | None = None) -> NotebookRun:
     """Execute a notebook top to bottom on a fresh ``python3`` kernel; errors are kept as outputs.
 
     The kernel runs in the notebook's directory with ``PYTHONWARNINGS=default``,
     so any warning shows up as a stderr stream. The time includes kernel start-up.
     ``kernel_stderr`` (a file or ``subprocess.DEVNULL``) receives the kernel
     process's own log lines (not the notebook's outputs); default: inherited.
+    ``after``: code run in the same kernel after the last cell, as one more cell that is
+    removed again (its outputs go to ``after_outputs``; its time is not in ``seconds``).
     Tests call :func:`executed_notebook` (or :func:`executed_run`) instead, which
     execute each notebook once and share the result.
     """
@@ -108,21 +117,50 @@ def execute_notebook(path: Path, *, cell_timeout: int = 300, kernel_stderr: Any 
     from nbclient import NotebookClient
 
     nb = nbformat.read(path, as_version=4)
+    marks: dict[str, float] = {}
+    if after is not None:
+        cell = nbformat.v4.new_code_cell(after)
+        cell.metadata["tags"] = [AFTER_TAG]
+        nb.cells.append(cell)
+
+    def before_cell(cell, cell_index, **_):  # the notebook's time and CPU end where the appended cell starts
+        if AFTER_TAG in cell.get("metadata", {}).get("tags", []):
+            marks["seconds"], marks["cpu"] = time.perf_counter() - start, _kernel_cpu_s(client)
+
     client = NotebookClient(
         nb,
         kernel_name="python3",
         timeout=cell_timeout,
         allow_errors=True,
         resources={"metadata": {"path": str(path.parent)}},
+        on_cell_execute=before_cell if after is not None else None,
     )
     start, cpu = time.perf_counter(), _children_cpu_s()
     launch = {"env": kernel_env()}
     if kernel_stderr is not None:
         launch["stderr"] = kernel_stderr
     client.execute(**launch)
-    run = NotebookRun(nb=nb, seconds=time.perf_counter() - start, kernel_cpu_s=_children_cpu_s() - cpu)
+    seconds, kernel_cpu = time.perf_counter() - start, _children_cpu_s() - cpu
+    after_outputs = []
+    for cell in [c for c in nb.cells if AFTER_TAG in c.get("metadata", {}).get("tags", [])]:
+        after_outputs += [o.get("evalue") or o.get("text") or str(o.get("data", o))[:500] for o in cell.outputs]
+        nb.cells.remove(cell)
+    if "seconds" in marks:
+        seconds = marks["seconds"]
+        kernel_cpu = marks["cpu"] if marks["cpu"] == marks["cpu"] else kernel_cpu  # NaN: not measurable here
+    run = NotebookRun(nb=nb, seconds=seconds, kernel_cpu_s=kernel_cpu, after_outputs=after_outputs)
     record_execution("nbclient", path, run.seconds, run.kernel_cpu_s)
     return run
+
+
+def _kernel_cpu_s(client) -> float:
+    """CPU time the running kernel has used so far (Linux ``/proc``); NaN elsewhere."""
+    try:
+        pid = client.km.provisioner.pid
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+    except Exception:  # noqa: BLE001 - another platform or provisioner: the caller keeps its total
+        return float("nan")
 
 
 def _children_cpu_s() -> float:
@@ -163,11 +201,46 @@ def executed_run(path: Path, *, run: int = 0) -> NotebookRun:
     a later session, reads it back. Only clean runs (no error, within the budget) outlive their
     session. ``seconds`` and ``kernel_cpu_s`` are those of the run that produced the outputs.
     ``run=1`` is a second, independent execution of the same content (the determinism check).
+
+    A notebook of the course (in :data:`NOTEBOOKS_DIR`, ``run=0``) is followed in the same kernel
+    by the site's frames export when ``tools/build_site.py`` has one (``export_code(folder)``),
+    so that the site build needs no execution of its own: the frames are in ``folder``, what the
+    export printed (nothing, when all went well) in ``after_outputs``. The notebook's outputs,
+    ``seconds`` and ``kernel_cpu_s`` are those of its own cells.
     """
     import _executed
 
-    nb, record = _executed.cached_run(path, execute=execute_notebook, env=kernel_env, ok=_reusable, run=run)
-    return NotebookRun(nb=nb, seconds=record["seconds"], kernel_cpu_s=record.get("kernel_cpu_s", float("nan")))
+    path = Path(path).resolve()
+    hook = _site_export(path) if run == 0 else None
+    salt = "\n".join([inspect.getsource(execute_notebook), inspect.getsource(_kernel_cpu_s),
+                      inspect.getsource(kernel_env), hook[1] if hook else "no hook"])
+
+    def execute(p: Path, folder: Path | None) -> NotebookRun:
+        return execute_notebook(p, after=hook[0](folder) if hook and folder else None)
+
+    nb, record = _executed.cached_run(path, execute=execute, env=kernel_env(), salt=salt, ok=_reusable, run=run,
+                                      folder=hook is not None)
+    return NotebookRun(nb=nb, seconds=record["seconds"], kernel_cpu_s=record.get("kernel_cpu_s", float("nan")),
+                       after_outputs=record.get("after_outputs", []),
+                       folder=Path(record["folder"]) if record.get("folder") else None)
+
+
+def _site_export(path: Path):
+    """``(export_code, digest of the files it runs)`` of ``tools/build_site.py`` for a course notebook, else None."""
+    tools = ROOT / "tools"
+    if path.parent != NOTEBOOKS_DIR.resolve() or "def export_code(" not in _read(tools / "build_site.py"):
+        return None
+    import _executed
+    import build_site  # tools/ is on the tests' path (pyproject.toml: pythonpath)
+
+    return build_site.export_code, _executed.file_digest(tools / "build_site.py", *sorted(tools.glob("site_*.py")))
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return ""
 
 
 def executed_notebook(path: Path):
@@ -216,8 +289,8 @@ def shared_cells(full, student) -> list[tuple[int, int]]:
 
 
 def _reusable(path: Path, run: NotebookRun) -> bool:
-    """A run later sessions may reuse: no error or warning, within the notebook's budget."""
-    return not problem_outputs(run.nb) and run.seconds < notebook_budget(path)
+    """A run later sessions may reuse: no error or warning, within the notebook's budget, a silent export."""
+    return not problem_outputs(run.nb) and run.seconds < notebook_budget(path) and not run.after_outputs
 
 
 def problem_outputs(nb) -> list[str]:

@@ -293,26 +293,21 @@ def test_text_outputs_repeat_on_a_fresh_kernel(path):
     _compare(path, full, student, pairs, ("the full run", "the student version's run"))
 
 
-#: The worked solutions (and the self-checks after them) are compared on a second full run of the notebooks
-#: whose first run took at most this much kernel CPU time (about a quarter of all the notebooks' time).
-SOLUTION_RERUN_CPU_S = 12.0
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("path", _qa.notebook_params(STUDENT))
 def test_worked_solutions_repeat_on_a_fresh_kernel(path):
     """The cells the student version leaves out (worked solutions, self-checks) print the same text on a second run.
 
-    A second full run costs as much as the first, so it is done for the notebooks that run in at most
-    SOLUTION_RERUN_CPU_S seconds of kernel CPU time; the others' solutions are checked for determinism
-    by nothing but their self-checks, which pass on every run.
+    A second full run costs as much as the first, so it is done for the notebooks with the default budget
+    (``_qa.DEFAULT_NOTEBOOK_BUDGET_S``, the short ones); in the others, the worked solutions are checked
+    for determinism by nothing but their self-checks, which pass on every run.
     """
-    first = _qa.executed_run(path)
-    if first.kernel_cpu_s > SOLUTION_RERUN_CPU_S:
-        pytest.skip(f"{path.name} takes {first.kernel_cpu_s:.0f} s of kernel CPU time (> {SOLUTION_RERUN_CPU_S:.0f} s): "
-                    "its worked solutions are not run twice")
-    pairs = [(i, i) for i, c in enumerate(first.nb.cells) if {"solution", "self-check"} & set(_tags(c))]
-    _compare(path, first.nb, _qa.executed_run(path, run=1).nb, pairs, ("run 1", "run 2"))
+    budget = _qa.notebook_budget(path)
+    if budget > _qa.DEFAULT_NOTEBOOK_BUDGET_S:
+        pytest.skip(f"{path.name} has a budget of {budget:.0f} s: its worked solutions are not run twice")
+    first = _qa.executed_run(path).nb
+    pairs = [(i, i) for i, c in enumerate(first.cells) if {"solution", "self-check"} & set(_tags(c))]
+    _compare(path, first, _qa.executed_run(path, run=1).nb, pairs, ("run 1", "run 2"))
 
 
 @pytest.mark.slow
