@@ -12,9 +12,9 @@ which keeps each executed notebook under a key that hashes everything its output
   the name and version of every installed distribution, libc and libm (path, size, time),
   NumPy's build and CPU features, the platform;
 * what configures a kernel from outside: the variables of the kernel's environment that
-  Python, NumPy's threads, Matplotlib, IPython, Jupyter or the package read (by prefix), the IPython profile
-  and startup files, Jupyter's kernel configuration files, ``matplotlibrc`` and Matplotlib's
-  font list;
+  Python, NumPy's threads, Matplotlib, IPython, Jupyter or the package read (by prefix;
+  not ``PYTHONDONTWRITEBYTECODE``), the IPython profile and startup files, Jupyter's kernel
+  configuration files, ``matplotlibrc`` and Matplotlib's font list;
 * the code that executes (the source of ``_qa``'s execute function and of the
   environment it gives the kernel) and what runs after the last cell (the site's frames
   export: ``tools/build_site.py`` and ``tools/site_*.py``), passed in by ``_qa`` as a salt.
@@ -54,6 +54,8 @@ FORMAT = 1
 #: Environment variables, by prefix, that may change what a kernel prints.
 _ENV_PREFIXES = ("PYTHON", "MPL", "MATPLOTLIB", "GUMBEL", "OMP_", "OPENBLAS", "MKL_", "NUMEXPR", "NPY_", "NUMPY",
                  "SCIPY", "JUPYTER", "IPYTHON", "JPY_", "LANG", "LC_", "TZ", "HOME", "XDG_CONFIG", "XDG_CACHE")
+#: ... except these, which change no output (``make test`` clears the first, a shell may set it).
+_ENV_IGNORED = {"PYTHONDONTWRITEBYTECODE"}
 #: Kept entries per notebook path (older keys of the same notebook are removed).
 _KEEP_PER_NOTEBOOK = 3
 
@@ -184,7 +186,7 @@ def key(path: Path, env: dict, salt: str) -> str:
         notebook_digest(path),
         _tree_digest(package) if package else "no gumbel_utils",
         _tree_digest(path.parent, skip_suffixes=(".ipynb",)),
-        json.dumps(sorted((k, v) for k, v in env.items() if k.startswith(_ENV_PREFIXES))),
+        json.dumps(sorted((k, v) for k, v in env.items() if k.startswith(_ENV_PREFIXES) and k not in _ENV_IGNORED)),
         salt,
     )[:32]
 

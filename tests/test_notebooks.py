@@ -3,7 +3,10 @@
 Parametrised over ``notebooks/*.ipynb``, so a notebook that lands later is
 covered without editing this file. Execution uses nbclient on a fresh
 ``python3`` kernel with ``PYTHONWARNINGS=default``: a warning prints to stderr,
-and any stderr output fails.
+and any stderr output fails. Each notebook is executed once, and so is its student
+version (``_qa.executed_run``, shared with every other test that reads them); the
+two runs together give the clean-run gate, the budget, the self-checks, the student
+gate and the determinism check (every cell they share prints the same text).
 """
 
 from __future__ import annotations
