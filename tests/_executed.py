@@ -278,8 +278,8 @@ def cached_run(path: Path, *, execute: Callable[[Path, Path | None], Any], env: 
                ok: Callable[[Path, Any], bool], run: int = 0, folder: bool = False) -> tuple[Any, dict]:
     """``(executed notebook, record)`` of ``path``: from the store, or executed now (under the key's lock) and stored.
 
-    ``execute(path, folder)`` returns an object with ``nb``, ``seconds``, ``kernel_cpu_s`` and
-    ``after_outputs``; ``folder`` is None, or with ``folder=True`` an empty folder of the entry
+    ``execute(path, folder)`` returns an object with ``nb``, ``seconds``, ``kernel_cpu_s``,
+    ``after_outputs``, ``after_seconds`` and ``after_cpu_s``; ``folder`` is None, or with ``folder=True`` an empty folder of the entry
     (``<key>.files/``, kept with it: ``record["folder"]``) for what the execution writes besides the
     notebook. ``ok(path, run)`` says whether the run may be reused by later sessions (clean and within
     budget). ``run`` numbers independent executions of the same content (``run=1``: a second fresh
@@ -303,6 +303,7 @@ def cached_run(path: Path, *, execute: Callable[[Path, Path | None], Any], env: 
                 ran = execute(path, files)
                 record = {"path": str(path), "notebook": path.name, "run": run, "seconds": ran.seconds,
                           "kernel_cpu_s": ran.kernel_cpu_s, "after_outputs": ran.after_outputs,
+                          "after_seconds": ran.after_seconds, "after_cpu_s": ran.after_cpu_s,
                           "folder": str(files) if files else None, "ok": bool(ok(path, ran)),
                           "session": os.environ.get("QA_SESSION_ID"), "created": time.time()}
                 _store(CACHE_DIR, k, ran.nb, record)

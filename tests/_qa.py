@@ -93,6 +93,8 @@ class NotebookRun:
     seconds: float  # wall clock of the notebook's cells, kernel start-up included
     kernel_cpu_s: float = float("nan")  # CPU time of the kernel process (less sensitive to other jobs' load)
     after_outputs: list[str] = field(default_factory=list)  # what the code run after the last cell printed
+    after_seconds: float = 0.0  # wall clock of that code
+    after_cpu_s: float = 0.0  # and the kernel's CPU time for it
     folder: Path | None = None  # what that code wrote (executed_run: the site's explorer frames)
 
 
@@ -145,10 +147,13 @@ def execute_notebook(path: Path, *, cell_timeout: int = 300, kernel_stderr: Any 
     for cell in [c for c in nb.cells if AFTER_TAG in c.get("metadata", {}).get("tags", [])]:
         after_outputs += [o.get("evalue") or o.get("text") or str(o.get("data", o))[:500] for o in cell.outputs]
         nb.cells.remove(cell)
+    after_seconds = after_cpu = 0.0
     if "seconds" in marks:
-        seconds = marks["seconds"]
-        kernel_cpu = marks["cpu"] if marks["cpu"] == marks["cpu"] else kernel_cpu  # NaN: not measurable here
-    run = NotebookRun(nb=nb, seconds=seconds, kernel_cpu_s=kernel_cpu, after_outputs=after_outputs)
+        seconds, after_seconds = marks["seconds"], seconds - marks["seconds"]
+        if marks["cpu"] == marks["cpu"]:  # NaN: not measurable here, the total stays
+            kernel_cpu, after_cpu = marks["cpu"], kernel_cpu - marks["cpu"]
+    run = NotebookRun(nb=nb, seconds=seconds, kernel_cpu_s=kernel_cpu, after_outputs=after_outputs,
+                      after_seconds=after_seconds, after_cpu_s=after_cpu)
     record_execution("nbclient", path, run.seconds, run.kernel_cpu_s)
     return run
 
@@ -221,7 +226,8 @@ def executed_run(path: Path, *, run: int = 0) -> NotebookRun:
     nb, record = _executed.cached_run(path, execute=execute, env=kernel_env(), salt=salt, ok=_reusable, run=run,
                                       folder=hook is not None)
     return NotebookRun(nb=nb, seconds=record["seconds"], kernel_cpu_s=record.get("kernel_cpu_s", float("nan")),
-                       after_outputs=record.get("after_outputs", []),
+                       after_outputs=record.get("after_outputs", []), after_seconds=record.get("after_seconds", 0.0),
+                       after_cpu_s=record.get("after_cpu_s", 0.0),
                        folder=Path(record["folder"]) if record.get("folder") else None)
 
 
