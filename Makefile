@@ -39,12 +39,17 @@ git-filter:
 lab: setup
 	tools/lab_command.sh $(BIN)/jupyter lab --port=$(PORT) $(LAB_ARGS)
 
+# Everything, on every core (pytest-xdist; tests/conftest.py keeps each notebook's tests on one worker and
+# starts the longest work first); JOBS=1 runs serially. Python caches bytecode and pytest its rewritten test
+# modules (in the ignored __pycache__/) even where the environment sets PYTHONDONTWRITEBYTECODE.
+JOBS   ?= auto
+PYTEST := PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest
 test: setup
-	$(BIN)/python -m pytest
+	$(PYTEST) -n $(JOBS)
 
-# Package tests only (no notebooks, no browser): a quick loop while editing.
+# The package's tests and doctests without notebooks, browser or slow statistics: a quick loop while editing.
 test-fast: setup
-	$(BIN)/python -m pytest -m "not slow and not browser" --ignore=tests/test_notebooks.py
+	$(PYTEST) -n $(JOBS) -m "not slow and not browser" --hypothesis-profile=course-fast
 
 bench: setup
 	$(BIN)/python benchmarks/bench_sampling.py

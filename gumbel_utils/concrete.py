@@ -28,6 +28,20 @@ __all__ = [
 def one_hot(index: ArrayLike, num_categories: int) -> np.ndarray:
     """One-hot float vectors of ``index`` (any shape) with ``num_categories`` entries.
 
+    Parameters
+    ----------
+    index : array_like of int, any shape
+        Category indices, each in ``[0, num_categories)`` (ValueError otherwise).
+    num_categories : int
+        Number of categories K, the length of each vector.
+
+    Returns
+    -------
+    ndarray of float64, shape ``shape(index) + (K,)``
+        1.0 at each index, 0.0 elsewhere.
+
+    Examples
+    --------
     >>> one_hot([2, 0], 3)
     array([[0., 0., 1.],
            [1., 0., 0.]])
@@ -250,6 +264,20 @@ def sample_binary_concrete(
 
 def binary_concrete_log_prob(y: ArrayLike, logit: ArrayLike, tau: ArrayLike) -> np.ndarray:
     r"""Log-density of the binary Concrete distribution on (0, 1).
+
+    Parameters
+    ----------
+    y : float or array_like
+        Points of the open interval (0, 1) (ValueError otherwise).
+    logit : float or array_like
+        :math:`x = \log \alpha`, finite; broadcast against ``y``.
+    tau : float or array_like
+        Temperature > 0; broadcast against ``y``.
+
+    Returns
+    -------
+    ndarray of float64
+        :math:`\log p(y)`, of the broadcast shape of ``y``, ``logit`` and ``tau``.
 
     Notes
     -----

@@ -216,6 +216,21 @@ def sample_categorical(logits: ArrayLike, size: int | tuple[int, ...] | None = N
     uniform per sample instead of K Gumbels, and exists so that notebooks and
     tests can show that both samplers have the same law.
 
+    Parameters
+    ----------
+    logits : array_like, shape (K,) or (B, K)
+        Unnormalised log-probabilities; ``-inf`` marks a category of
+        probability zero, which is never returned.
+    size : int or tuple of ints, optional
+        Number (or shape) of independent samples. None draws one.
+    rng : None, int or numpy.random.Generator, optional
+        Source of randomness.
+
+    Returns
+    -------
+    ndarray of int64, shape ``size + batch``
+        As for :func:`gumbel_max`.
+
     Notes
     -----
     With :math:`p = \operatorname{softmax}(x)`, :math:`C_k = \sum_{i \le k} p_i`

@@ -34,6 +34,14 @@ def _counts(samples: ArrayLike, num_categories: int) -> np.ndarray:
 def frequencies(samples: ArrayLike, num_categories: int) -> tuple[np.ndarray, np.ndarray]:
     r"""Empirical frequencies of category indices and their standard errors.
 
+    Parameters
+    ----------
+    samples : array_like of int, any shape
+        Sampled category indices, each in ``[0, num_categories)``; not empty
+        (ValueError otherwise).
+    num_categories : int
+        Number of categories K.
+
     Returns
     -------
     freq : ndarray, shape (K,)
@@ -93,6 +101,15 @@ def goodness_of_fit(samples: ArrayLike, probs: ArrayLike, *, min_expected: float
     pooled into one bin (the chi-square approximation needs about 5 expected
     per bin). Categories with :math:`p_k = 0` are left out of the test; if any
     sample landed in one, the p-value is 0 and ``impossible`` counts them.
+
+    Parameters
+    ----------
+    samples : array_like of int, any shape
+        Sampled category indices, each in ``[0, K)``; not empty.
+    probs : array_like, shape (K,)
+        The probabilities to test against: finite, >= 0, summing to 1.
+    min_expected : float, optional
+        Smallest expected count of a bin; smaller ones are pooled (default 5).
 
     Returns
     -------

@@ -27,12 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import _qa
-
-sys.path.insert(0, str(_qa.ROOT / "tools"))
-try:
-    import git_filter
-finally:
-    sys.path.pop(0)
+import git_filter  # tools/ (pyproject.toml: pythonpath)
 
 
 @dataclass(frozen=True)

@@ -1,17 +1,23 @@
-"""A throwaway JupyterLab server for the browser test: free port, random token, no network, always shut down.
+"""A throwaway JupyterLab server for the browser tests, and what they do in its page.
+
+The server: free port, random token, no network, always shut down.
 
 The server runs from this virtual environment on 127.0.0.1, serves a temporary
 copy of the notebooks (so autosave never writes outputs into the repository),
 and keeps its config, runtime files, user settings and workspaces in a
 temporary directory. The user settings switch off what would reach the
 network (news, update checks) and notebook windowing (every cell stays in the
-DOM, so the test sees every output).
+DOM, so the test sees every output). The page: :func:`open_notebook` and
+:func:`run_all` (Run > Run All Cells), with the JavaScript predicates they wait on
+(``KERNEL_IDLE_JS``, ``ALL_RUN_JS``), shared by ``tests/test_browser.py`` and
+``tests/test_lab_workflow.py``.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -167,3 +173,56 @@ class JupyterLab:
             return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-n:])
         except OSError:
             return ""
+
+
+# --------------------------------------------------------------------------- in the page (Playwright)
+
+#: The current notebook panel has a kernel, and it is idle.
+KERNEL_IDLE_JS = """() => {
+  const app = window.jupyterapp;
+  const panel = app && app.shell.currentWidget;
+  if (!panel || !panel.content || !panel.sessionContext) return false;
+  const kernel = panel.sessionContext.session && panel.sessionContext.session.kernel;
+  if (!kernel || kernel.status !== 'idle') return false;
+  return true;
+}"""
+
+#: Every non-empty code cell of the current notebook ran (an execution count, none running, no '[*]' prompt)
+#: and the kernel is idle.
+ALL_RUN_JS = """() => {
+  const panel = window.jupyterapp.shell.currentWidget;
+  const kernel = panel.sessionContext.session && panel.sessionContext.session.kernel;
+  if (!kernel || kernel.status !== 'idle') return false;
+  for (const cell of panel.content.widgets) {
+    const m = cell.model;
+    if (m.type !== 'code' || m.sharedModel.getSource().trim() === '') continue;
+    if (m.executionCount === null || m.executionState === 'running') return false;
+  }
+  return document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt').length > 0 &&
+    ![...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')].some(p => p.textContent.includes('*'));
+}"""
+
+
+def open_notebook(page, lab: JupyterLab, relative: str, *, timeout_ms: int = 90_000) -> None:
+    """Open ``relative`` (a path under the server's root) and wait until its kernel is idle."""
+    page.goto(lab.notebook_url(relative))
+    page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=timeout_ms)
+    page.wait_for_function(KERNEL_IDLE_JS, timeout=timeout_ms, polling=250)
+
+
+def run_all(page, timeout_s: float, *, name: str = "") -> float:
+    """Run > Run All Cells from the menu bar; the seconds until every cell ran and the kernel is idle.
+
+    ``name`` (the notebook) goes to the execution log (``_qa.record_execution``, ``QA_EXECUTION_LOG``).
+    """
+    start = time.perf_counter()
+    page.locator(".lm-MenuBar-item", has_text=re.compile(r"^Run$")).first.click()
+    page.locator(".lm-Menu-item[data-command='runmenu:run-all']").click()
+    page.wait_for_function(ALL_RUN_JS, timeout=timeout_s * 1000, polling=250)
+    page.wait_for_timeout(1000)  # let the last widget views render
+    page.wait_for_function(ALL_RUN_JS, timeout=timeout_s * 1000, polling=250)
+    seconds = time.perf_counter() - start
+    import _qa
+
+    _qa.record_execution("jupyterlab", name or page.url, seconds)
+    return seconds

@@ -28,7 +28,7 @@ import pkgutil
 import re
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -55,6 +55,18 @@ def discover_notebooks() -> list[Path]:
     return sorted(p for p in NOTEBOOKS_DIR.glob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
 
 
+def notebook_params(paths: Iterable[Path] | None = None) -> list:
+    """One ``pytest.param`` per notebook (id: its stem) in the pytest-xdist group ``notebook-<stem>``.
+
+    Parametrise every test that reads a notebook's outputs (:func:`executed_notebook`) with it:
+    the tests of one notebook then run on the worker that executes it, and none waits for another.
+    """
+    import pytest
+
+    return [pytest.param(p, id=p.stem, marks=pytest.mark.xdist_group(f"notebook-{p.stem}"))
+            for p in (discover_notebooks() if paths is None else paths)]
+
+
 def notebook_budget(path: Path) -> float:
     for prefix, budget in NOTEBOOK_BUDGET_S.items():
         if path.name.startswith(prefix):
@@ -78,34 +90,216 @@ def kernel_env(**extra: str) -> dict[str, str]:
 @dataclass
 class NotebookRun:
     nb: Any  # nbformat.NotebookNode with outputs
-    seconds: float
+    seconds: float  # wall clock of the notebook's cells, kernel start-up included
+    kernel_cpu_s: float = float("nan")  # CPU time of the kernel process (less sensitive to other jobs' load)
+    after_outputs: list[str] = field(default_factory=list)  # what the code run after the last cell printed
+    after_seconds: float = 0.0  # wall clock of that code
+    after_cpu_s: float = 0.0  # and the kernel's CPU time for it
+    folder: Path | None = None  # what that code wrote (executed_run: the site's explorer frames)
 
 
-def execute_notebook(path: Path, *, cell_timeout: int = 300, kernel_stderr: Any = None) -> NotebookRun:
+#: Tag of the cell :func:`execute_notebook` appends for ``after=`` (removed again once it ran).
+AFTER_TAG = "qa-after-last-cell"
+
+
+def execute_notebook(path: Path, *, cell_timeout: int = 300, kernel_stderr: Any = None,
+                     after: str | None = None) -> NotebookRun:
     """Execute a notebook top to bottom on a fresh ``python3`` kernel; errors are kept as outputs.
 
     The kernel runs in the notebook's directory with ``PYTHONWARNINGS=default``,
     so any warning shows up as a stderr stream. The time includes kernel start-up.
     ``kernel_stderr`` (a file or ``subprocess.DEVNULL``) receives the kernel
     process's own log lines (not the notebook's outputs); default: inherited.
+    ``after``: code run in the same kernel after the last cell, as one more cell that is
+    removed again (its outputs go to ``after_outputs``; its time is not in ``seconds``).
+    Tests call :func:`executed_notebook` (or :func:`executed_run`) instead, which
+    execute each notebook once and share the result.
     """
     import nbformat
     from nbclient import NotebookClient
 
     nb = nbformat.read(path, as_version=4)
+    marks: dict[str, float] = {}
+    if after is not None:
+        cell = nbformat.v4.new_code_cell(after)
+        cell.metadata["tags"] = [AFTER_TAG]
+        nb.cells.append(cell)
+
+    def before_cell(cell, cell_index, **_):  # the notebook's time and CPU end where the appended cell starts
+        if AFTER_TAG in cell.get("metadata", {}).get("tags", []):
+            marks["seconds"], marks["cpu"] = time.perf_counter() - start, _kernel_cpu_s(client)
+
     client = NotebookClient(
         nb,
         kernel_name="python3",
         timeout=cell_timeout,
         allow_errors=True,
         resources={"metadata": {"path": str(path.parent)}},
+        on_cell_execute=before_cell if after is not None else None,
     )
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _children_cpu_s()
     launch = {"env": kernel_env()}
     if kernel_stderr is not None:
         launch["stderr"] = kernel_stderr
     client.execute(**launch)
-    return NotebookRun(nb=nb, seconds=time.perf_counter() - start)
+    seconds, kernel_cpu = time.perf_counter() - start, _children_cpu_s() - cpu
+    after_outputs = []
+    for cell in [c for c in nb.cells if AFTER_TAG in c.get("metadata", {}).get("tags", [])]:
+        after_outputs += [o.get("evalue") or o.get("text") or str(o.get("data", o))[:500] for o in cell.outputs]
+        nb.cells.remove(cell)
+    after_seconds = after_cpu = 0.0
+    if "seconds" in marks:
+        seconds, after_seconds = marks["seconds"], seconds - marks["seconds"]
+        if marks["cpu"] == marks["cpu"]:  # NaN: not measurable here, the total stays
+            kernel_cpu, after_cpu = marks["cpu"], kernel_cpu - marks["cpu"]
+    run = NotebookRun(nb=nb, seconds=seconds, kernel_cpu_s=kernel_cpu, after_outputs=after_outputs,
+                      after_seconds=after_seconds, after_cpu_s=after_cpu)
+    record_execution("nbclient", path, run.seconds, run.kernel_cpu_s)
+    return run
+
+
+def _kernel_cpu_s(client) -> float:
+    """CPU time the running kernel has used so far (Linux ``/proc``); NaN elsewhere."""
+    try:
+        pid = client.km.provisioner.pid
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+    except Exception:  # noqa: BLE001 - another platform or provisioner: the caller keeps its total
+        return float("nan")
+
+
+def _children_cpu_s() -> float:
+    """CPU time of this process's finished children (the kernel, once shut down); NaN where unknown."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return float("nan")
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def record_execution(kind: str, path: Path | str, seconds: float, cpu_s: float = float("nan")) -> None:
+    """Append one line to the file named by ``QA_EXECUTION_LOG`` (if set): a notebook was executed.
+
+    ``kind``: ``nbclient`` (:func:`execute_notebook`), ``jupyterlab`` (a Run All in the
+    browser tests), ... One JSON object a line, written by every xdist worker; count them
+    with ``wc -l``. Nothing happens when the variable is not set.
+    """
+    log = os.environ.get("QA_EXECUTION_LOG")
+    if not log:
+        return
+    import json
+
+    line = json.dumps({"kind": kind, "notebook": Path(path).name, "path": str(path), "seconds": round(seconds, 2),
+                       "cpu_s": round(cpu_s, 2), "worker": os.environ.get("PYTEST_XDIST_WORKER", "main")})
+    with open(log, "a", encoding="utf-8") as fh:
+        fh.write(line + "\n")
+
+
+def executed_run(path: Path, *, run: int = 0) -> NotebookRun:
+    """``path`` executed top to bottom on a fresh kernel (:func:`execute_notebook`), once per content, shared.
+
+    The first call for a given content executes the notebook and stores it under a key that
+    hashes everything its outputs depend on (``tests/_executed.py``: the notebook's cells, the
+    package's files, the notebook folder's data files, the Python, the installed versions, the
+    kernel's configuration); every later call, in this process, another pytest-xdist worker or
+    a later session, reads it back. Only clean runs (no error, within the budget) outlive their
+    session. ``seconds`` and ``kernel_cpu_s`` are those of the run that produced the outputs.
+    ``run=1`` is a second, independent execution of the same content (the determinism check).
+
+    A notebook of the course (in :data:`NOTEBOOKS_DIR`, ``run=0``) is followed in the same kernel
+    by the site's frames export when ``tools/build_site.py`` has one (``export_code(folder)``),
+    so that the site build needs no execution of its own: the frames are in ``folder``, what the
+    export printed (nothing, when all went well) in ``after_outputs``. The notebook's outputs,
+    ``seconds`` and ``kernel_cpu_s`` are those of its own cells.
+    """
+    import _executed
+
+    path = Path(path).resolve()
+    hook = _site_export(path) if run == 0 else None
+    salt = "\n".join([inspect.getsource(execute_notebook), inspect.getsource(_kernel_cpu_s),
+                      inspect.getsource(kernel_env), hook[1] if hook else "no hook"])
+
+    def execute(p: Path, folder: Path | None) -> NotebookRun:
+        return execute_notebook(p, after=hook[0](folder) if hook and folder else None)
+
+    nb, record = _executed.cached_run(path, execute=execute, env=kernel_env(), salt=salt, ok=_reusable, run=run,
+                                      folder=hook is not None)
+    return NotebookRun(nb=nb, seconds=record["seconds"], kernel_cpu_s=record.get("kernel_cpu_s", float("nan")),
+                       after_outputs=record.get("after_outputs", []), after_seconds=record.get("after_seconds", 0.0),
+                       after_cpu_s=record.get("after_cpu_s", 0.0),
+                       folder=Path(record["folder"]) if record.get("folder") else None)
+
+
+def _site_export(path: Path):
+    """``(export_code, digest of the files it runs)`` of ``tools/build_site.py`` for a course notebook, else None."""
+    tools = ROOT / "tools"
+    if path.parent != NOTEBOOKS_DIR.resolve() or "def export_code(" not in _read(tools / "build_site.py"):
+        return None
+    import _executed
+
+    try:
+        import build_site  # tools/ is on the tests' path (pyproject.toml: pythonpath)
+    except Exception:  # noqa: BLE001 - a broken builder fails the site tests, not every notebook gate
+        return None
+    return build_site.export_code, _executed.file_digest(tools / "build_site.py", *sorted(tools.glob("site_*.py")))
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return ""
+
+
+def executed_notebook(path: Path):
+    """The notebook at ``path`` with the outputs of one top-to-bottom run on a fresh ``python3`` kernel.
+
+    Shared by every test that needs a notebook's outputs (see :func:`executed_run`); a new copy
+    on each call, so a caller may change it. Errors and stderr streams are kept as outputs
+    (:func:`problem_outputs` lists them); the widget state is in ``metadata.widgets``.
+    """
+    return executed_run(path).nb
+
+
+def student_notebook(path: Path) -> Path:
+    """The student version of ``path`` (``tools/make_student.py``), written under the executed-notebook store.
+
+    Its file name is the notebook's; its folder, ``student/`` of the store, holds nothing else, as
+    ``make student``'s does. Pass it to :func:`executed_run` to execute it once, shared.
+    """
+    import nbformat
+
+    import _executed
+    import make_student  # tools/ is on the tests' path (pyproject.toml: pythonpath)
+
+    folder = _executed.CACHE_DIR / "student"
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / Path(path).name
+    text = nbformat.writes(make_student.strip_solutions(nbformat.read(path, as_version=4)))
+    if not target.exists() or target.read_text(encoding="utf-8") != text:
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, target)  # atomic: another worker may write the same text at the same time
+    return target
+
+
+def shared_cells(full, student) -> list[tuple[int, int]]:
+    """(index in ``full``, index in ``student``) of every cell the student version keeps from the notebook.
+
+    ``make_student`` keeps every cell not tagged ``solution``, in order, and adds prompt cells
+    tagged ``placeholder``; ``tests/test_notebooks.py`` checks that the kept sources are the same.
+    """
+    kept = [i for i, c in enumerate(full.cells) if "solution" not in c.get("metadata", {}).get("tags", [])]
+    own = [j for j, c in enumerate(student.cells) if "placeholder" not in c.get("metadata", {}).get("tags", [])]
+    if [full.cells[i].source for i in kept] != [student.cells[j].source for j in own]:
+        raise ValueError("the student version does not keep the notebook's non-solution cells in order")
+    return list(zip(kept, own))
+
+
+def _reusable(path: Path, run: NotebookRun) -> bool:
+    """A run later sessions may reuse: no error or warning, within the notebook's budget, a silent export."""
+    return not problem_outputs(run.nb) and run.seconds < notebook_budget(path) and not run.after_outputs
 
 
 _EXECUTED: dict[Path, Any] = {}
@@ -167,6 +361,14 @@ def text_outputs(nb) -> list[tuple[int, str, str]]:
             if out.get("output_type") in ("execute_result", "display_data") and "text/plain" in out.get("data", {}):
                 texts.append((index, "text/plain", out["data"]["text/plain"]))
     return texts
+
+
+def text_outputs_by_cell(nb) -> dict[int, list[tuple[str, str]]]:
+    """:func:`text_outputs` by cell index: ``{index: [(kind, text), ...]}``."""
+    by_cell: dict[int, list[tuple[str, str]]] = {}
+    for index, kind, text in text_outputs(nb):
+        by_cell.setdefault(index, []).append((kind, text))
+    return by_cell
 
 
 # --------------------------------------------------------------------------- explorers

@@ -14,6 +14,7 @@ from gumbel_utils import estimators, gradient_stats, objectives
 # ------------------------------------------------------------------ K = 2 quadrature
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("f", OBJS, ids=lambda f: f.name)
 @pytest.mark.parametrize("name", ["gumbel_softmax_grad", "straight_through"])
 def test_exact_binary_quadrature_matches_monte_carlo(f, name):

@@ -29,7 +29,6 @@ down by fixture finalisers, also when a test fails.
 from __future__ import annotations
 
 import json
-import re
 import time
 
 import nbformat
@@ -37,7 +36,7 @@ import pytest
 
 import _browser
 import _qa
-from _jupyterlab import JupyterLab
+from _jupyterlab import KERNEL_IDLE_JS, JupyterLab, open_notebook, run_all
 
 pytestmark = pytest.mark.browser
 
@@ -96,46 +95,6 @@ def page(browser, lab):
 
 
 # ------------------------------------------------------------------- JupyterLab interactions
-
-_KERNEL_IDLE_JS = """() => {
-  const app = window.jupyterapp;
-  const panel = app && app.shell.currentWidget;
-  if (!panel || !panel.content || !panel.sessionContext) return false;
-  const kernel = panel.sessionContext.session && panel.sessionContext.session.kernel;
-  if (!kernel || kernel.status !== 'idle') return false;
-  return true;
-}"""
-
-_ALL_RUN_JS = """() => {
-  const panel = window.jupyterapp.shell.currentWidget;
-  const kernel = panel.sessionContext.session && panel.sessionContext.session.kernel;
-  if (!kernel || kernel.status !== 'idle') return false;
-  for (const cell of panel.content.widgets) {
-    const m = cell.model;
-    if (m.type !== 'code' || m.sharedModel.getSource().trim() === '') continue;
-    if (m.executionCount === null || m.executionState === 'running') return false;
-  }
-  return document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt').length > 0 &&
-    ![...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')].some(p => p.textContent.includes('*'));
-}"""
-
-
-def _open_notebook(page, lab, name: str) -> None:
-    page.goto(lab.notebook_url(name))
-    page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=90_000)
-    page.wait_for_function(_KERNEL_IDLE_JS, timeout=90_000, polling=250)
-
-
-def _run_all(page) -> float:
-    """Run > Run All Cells from the menu bar; returns the seconds until every cell ran and the kernel is idle."""
-    start = time.perf_counter()
-    page.locator(".lm-MenuBar-item", has_text=re.compile(r"^Run$")).first.click()
-    page.locator(".lm-Menu-item[data-command='runmenu:run-all']").click()
-    page.wait_for_function(_ALL_RUN_JS, timeout=RUN_ALL_TIMEOUT_S * 1000, polling=500)
-    page.wait_for_timeout(1000)  # let the last widget views render
-    page.wait_for_function(_ALL_RUN_JS, timeout=RUN_ALL_TIMEOUT_S * 1000, polling=500)
-    return time.perf_counter() - start
-
 
 def _error_outputs(page) -> list[str]:
     return page.evaluate(
@@ -307,8 +266,8 @@ def test_notebook_in_jupyterlab(page, lab, path):
     stem = path.stem
     t0 = time.perf_counter()
     try:
-        _open_notebook(page, lab, path.name)
-        run_seconds = _run_all(page)
+        open_notebook(page, lab, path.name)
+        run_seconds = run_all(page, RUN_ALL_TIMEOUT_S, name=path.name)
     except Exception as err:  # a timeout says little by itself: keep the picture and the server log
         _shot(page, artifacts / f"{stem}-failure.png")
         raise AssertionError(
@@ -366,7 +325,7 @@ def test_notebook_in_jupyterlab(page, lab, path):
             )
         except Exception:
             pass  # reported below, with the slider's positions
-        page.wait_for_function(_KERNEL_IDLE_JS, timeout=REDRAW_TIMEOUT_S * 1000, polling=250)
+        page.wait_for_function(KERNEL_IDLE_JS, timeout=REDRAW_TIMEOUT_S * 1000, polling=250)
         page.wait_for_timeout(300)
         value_after = handle.get_attribute("aria-valuenow")
         if image.get_attribute("src") == src_before or image.screenshot() == pixels_before:

@@ -48,6 +48,7 @@ def integrate_k2(logits, tau, log_prob=concrete_log_prob):
 # Normalisation
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("tau", TAUS)
 @pytest.mark.parametrize("probs", [(0.3, 0.7), (0.05, 0.95), (0.5, 0.5)])
 def test_k2_density_integrates_to_one(tau, probs):
@@ -90,12 +91,14 @@ def _k3_integral(logits, tau, log_prob=concrete_log_prob):
     return dblquad(_k3_smooth_integrand(logits, tau, log_prob), 0.0, 1.0, 0.0, 1.0, epsabs=1e-9, epsrel=1e-9)[0]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("tau", TAUS)
 def test_k3_density_integrates_to_one(tau):
     x = np.log([0.2, 0.3, 0.5])
     assert _k3_integral(x, tau) == pytest.approx(1.0, abs=1e-7)
 
 
+@pytest.mark.slow
 def test_k3_typo_does_not_integrate_to_one():
     x = np.log([0.6, 0.3, 0.1])
     typo = lambda y, logits, t: concrete_log_prob(y, logits, t) - 4 * math.log(t)  # noqa: E731
@@ -103,6 +106,7 @@ def test_k3_typo_does_not_integrate_to_one():
     assert _k3_integral(x, 2.0) == pytest.approx(1.0, abs=1e-7)
 
 
+@pytest.mark.slow
 def test_k3_density_integrates_to_one_on_the_simplex_directly():
     """The same normalisation without any change of variables (tau = 2: a bounded density)."""
     x = np.log([0.2, 0.3, 0.5])
@@ -172,6 +176,7 @@ def _bin_index(values, edges):
     return np.clip(np.searchsorted(edges, values, side="right") - 1, 0, len(edges) - 2)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("tau", [0.3, 1.0, 3.0])
 def test_gumbel_softmax_histogram_matches_density_k2(tau):
     x = np.log([0.3, 0.7])
@@ -184,6 +189,7 @@ def test_gumbel_softmax_histogram_matches_density_k2(tau):
     assert goodness_of_fit(samples, _bin_probs_k2(x, 1.5 * tau, edges)).pvalue < 1e-10
 
 
+@pytest.mark.slow
 def test_gumbel_softmax_histogram_matches_density_k3():
     """K = 3: probabilities of 4 x 4 cells in the (logistic) coordinates s, by dblquad of the density."""
     x = np.log([0.2, 0.3, 0.5])

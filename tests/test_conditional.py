@@ -35,6 +35,7 @@ def test_gumbel_rao_m1_has_straight_through_law():
     assert stats.ks_2samp(a, b).pvalue > 1e-3
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("f", OBJS, ids=lambda f: f.name)
 def test_gumbel_rao_same_mean_lower_variance(f):
     x = LOGITS[0]

@@ -8,13 +8,13 @@
 * every exercise of every notebook of ``notebooks/`` (present and future) has a self-check cell
   after its solution, and the solution stores the answer the check reads;
 * every student notebook (``make student``) runs top to bottom on a fresh kernel without an error,
-  each self-check cell saying "no answer yet" (slow).
+  each self-check cell saying "no answer yet": ``tests/test_notebooks.py``, with the notebook's other
+  execution gates (it shares their executions).
 """
 
 from __future__ import annotations
 
 import re
-import sys
 
 import nbformat
 import numpy as np
@@ -23,12 +23,7 @@ import pytest
 import _qa
 from gumbel_utils.exercises import check
 from gumbel_utils.exercises.feedback import NO_ANSWER, CheckResult
-
-sys.path.insert(0, str(_qa.ROOT / "tools"))
-try:
-    import make_student
-finally:
-    sys.path.pop(0)
+import make_student  # tools/ (pyproject.toml: pythonpath)
 
 NOTEBOOKS = [p for p in _qa.discover_notebooks() if re.match(r"\d{2}_", p.name)]  # NN_name.ipynb: notebook NN
 IDS = [p.stem for p in NOTEBOOKS]
@@ -374,21 +369,3 @@ def test_every_exercise_has_a_self_check_after_its_solution(path):
                 if call.group(3) not in assigned:
                     problems.append(f"no solution cell before the self-check assigns {call.group(3)}")
     assert not problems, f"{path.name}: " + "; ".join(problems)
-
-
-@pytest.mark.slow
-@pytest.mark.skipif(not NOTEBOOKS, reason=f"no notebooks in {_qa.NOTEBOOKS_DIR}")
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
-def test_student_version_runs_and_every_self_check_says_no_answer_yet(path, tmp_path):
-    """`make student`'s notebook on a fresh kernel: no error anywhere; each unsolved exercise says so in its check."""
-    student = make_student.strip_solutions(nbformat.read(path, as_version=4))
-    target = tmp_path / path.name
-    nbformat.write(student, target)
-    run = _qa.execute_notebook(target)
-    problems = _qa.problem_outputs(run.nb)
-    assert not problems, f"student {path.name}: errors or warnings:\n" + "\n".join(problems)
-    checks = [(i, c) for i, c in enumerate(run.nb.cells) if "self-check" in _tags(c)]
-    assert checks, f"student {path.name}: no self-check cell"
-    for index, cell in checks:
-        text = "".join(o.get("data", {}).get("text/plain", "") for o in cell.outputs)
-        assert "no answer yet" in text and text.startswith("✗ Exercise"), f"student {path.name}, cell {index}: {text}"

@@ -30,12 +30,8 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 import _qa
 from gumbel_utils.exercises import quiz as Q
 
-sys.path.insert(0, str(_qa.ROOT / "tools"))
-try:
-    import insert_quizzes as tool
-    import make_student
-finally:
-    sys.path.pop(0)
+import insert_quizzes as tool  # tools/ (pyproject.toml: pythonpath)
+import make_student
 
 QUIZZES = Q.load_quizzes()
 

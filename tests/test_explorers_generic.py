@@ -47,6 +47,7 @@ def _build(spec):
     return explorer
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("spec", SPECS, ids=IDS)
 def test_builds_with_no_arguments(spec):
     figures_before = plt.get_fignums()
@@ -58,6 +59,7 @@ def test_builds_with_no_arguments(spec):
     assert not unknown, f"{spec.id}: controls of a kind the gates cannot drive: {unknown}"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("spec", SPECS, ids=IDS)
 def test_every_control_changes_the_image(spec):
     explorer = _build(spec)
@@ -111,6 +113,7 @@ def test_builder_signature_follows_the_contract(spec):
     assert not attributes, f"{spec.id}: settings hang on the function ({sorted(attributes)}): pass them to Explorer"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("spec", SPECS, ids=IDS)
 def test_explorer_holds_artists_state_and_its_settings(spec):
     explorer = _build(spec)
@@ -125,6 +128,7 @@ def test_explorer_holds_artists_state_and_its_settings(spec):
     assert explorer.canvas is not None, f"{spec.id}: no dynamic= artists, so every redraw is a full draw"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("spec", SPECS, ids=IDS)
 def test_explorer_is_readable_in_a_lecture_hall(spec):
     """Sizes the browser test then checks on screen: width that JupyterLab shows unshrunk, text >= 14 px."""

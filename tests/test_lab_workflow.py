@@ -23,7 +23,6 @@ modification). Chromium and the skip rules are those of ``tests/test_browser.py`
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -35,7 +34,7 @@ import pytest
 
 import _browser
 import _qa
-from _jupyterlab import JupyterLab
+from _jupyterlab import JupyterLab, open_notebook, run_all
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -140,40 +139,12 @@ def lab(clone, tmp_path_factory):
 
 # ------------------------------------------------------------------- JupyterLab interactions
 
-_KERNEL_IDLE_JS = """() => {
-  const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
-  const kernel = panel && panel.sessionContext && panel.sessionContext.session && panel.sessionContext.session.kernel;
-  return !!kernel && kernel.status === 'idle';
-}"""
-
-_ALL_RUN_JS = """() => {
-  const panel = window.jupyterapp.shell.currentWidget;
-  const kernel = panel.sessionContext.session && panel.sessionContext.session.kernel;
-  if (!kernel || kernel.status !== 'idle') return false;
-  for (const cell of panel.content.widgets) {
-    const m = cell.model;
-    if (m.type !== 'code' || m.sharedModel.getSource().trim() === '') continue;
-    if (m.executionCount === null || m.executionState === 'running') return false;
-  }
-  return true;
-}"""
-
 _SAVED_JS = "() => { const p = window.jupyterapp.shell.currentWidget; return !!p && !p.context.model.dirty; }"
 
 
 def _open(page, lab, relative: str) -> None:
-    page.goto(lab.notebook_url(relative))
-    page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=90_000)
-    page.wait_for_function(_KERNEL_IDLE_JS, timeout=90_000, polling=250)
+    open_notebook(page, lab, relative)
     page.wait_for_timeout(500)  # the kernel's info reply fills in language_info
-
-
-def _run_all(page) -> None:
-    page.locator(".lm-MenuBar-item", has_text=re.compile(r"^Run$")).first.click()
-    page.locator(".lm-Menu-item[data-command='runmenu:run-all']").click()
-    page.wait_for_function(_ALL_RUN_JS, timeout=RUN_ALL_TIMEOUT_S * 1000, polling=500)
-    page.wait_for_timeout(1000)
-    page.wait_for_function(_ALL_RUN_JS, timeout=RUN_ALL_TIMEOUT_S * 1000, polling=500)
 
 
 def _save(page, path: Path) -> None:
@@ -214,7 +185,7 @@ def test_run_save_leaves_git_clean(clone, lab, browser):
             try:
                 _open(page, lab, relative)
                 if path in ran:
-                    _run_all(page)
+                    run_all(page, RUN_ALL_TIMEOUT_S, name=path.name)
                 _save(page, path)
             except Exception as err:
                 ARTIFACTS.mkdir(parents=True, exist_ok=True)

@@ -18,12 +18,7 @@ import pytest
 
 import _gitfilter
 import _qa
-
-sys.path.insert(0, str(_qa.ROOT / "tools"))
-try:
-    import make_student
-finally:
-    sys.path.pop(0)
+import make_student  # tools/ (pyproject.toml: pythonpath)
 
 NOTEBOOKS = _qa.discover_notebooks()
 IDS = [p.stem for p in NOTEBOOKS]
@@ -255,6 +250,7 @@ def test_same_student_file_every_time():
     assert nbformat.writes(make_student.strip_solutions(nb)) == first, "placeholder ids must be stable"
 
 
+@pytest.mark.slow
 def test_command_line_strips_a_notebook_saved_after_a_run(tmp_path):
     """`make student` on notebooks saved with outputs: student files without them, in the stored form git keeps."""
     src, dst = tmp_path / "notebooks", tmp_path / "student"

@@ -79,6 +79,7 @@ def test_projector_style_is_off_at_import_and_follows_the_environment(style, mon
     assert style.projector_style(None) == {}
 
 
+@pytest.mark.slow
 def test_projector_style_by_one_call_makes_larger_text_in_explorers(style):
     from gumbel_utils.viz.gumbel_max import explore_gumbel_max
 

@@ -23,11 +23,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 
 import _qa
 
-sys.path.insert(0, str(_qa.ROOT / "tools"))
-try:
-    import prose_numbers as pn
-finally:
-    sys.path.pop(0)
+import prose_numbers as pn  # tools/ (pyproject.toml: pythonpath)
 
 NOTEBOOKS = _qa.discover_notebooks()
 IDS = [p.stem for p in NOTEBOOKS]

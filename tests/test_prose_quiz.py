@@ -7,19 +7,14 @@ quiz's own output (its questions and feedback, its script) never witnesses anyth
 
 from __future__ import annotations
 
-import sys
 
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 import _qa
 from gumbel_utils.exercises.quiz import Quiz, QuizView
 
-sys.path.insert(0, str(_qa.ROOT / "tools"))
-try:
-    import prose_numbers as pn
-    from _prose_quiz import check_quiz_texts, quiz_text_to_prose
-finally:
-    sys.path.pop(0)
+import prose_numbers as pn  # tools/ (pyproject.toml: pythonpath)
+from _prose_quiz import check_quiz_texts, quiz_text_to_prose
 
 
 def _quiz(feedback: str, question: str = "Where is it?", option: str = "Here") -> dict:

@@ -26,7 +26,6 @@ import re
 import shutil
 import signal
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -47,14 +46,10 @@ QUIZZES = load_quizzes()
 
 
 def _import_tool(name: str):
-    """A module of tools/ (imported by name, so that its dataclasses find their module)."""
+    """A module of tools/ (on the path by pyproject.toml's pythonpath), imported by name."""
     import importlib
 
-    sys.path.insert(0, str(_qa.ROOT / "tools"))
-    try:
-        return importlib.import_module(name)
-    finally:
-        sys.path.pop(0)
+    return importlib.import_module(name)
 
 
 def _tool():

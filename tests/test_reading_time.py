@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 
 import nbformat
 import pytest
@@ -12,11 +11,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 
 import _qa
 
-sys.path.insert(0, str(_qa.ROOT / "tools"))
-try:
-    import reading_time as rt
-finally:
-    sys.path.pop(0)
+import reading_time as rt  # tools/ (pyproject.toml: pythonpath)
 
 NOTEBOOKS = _qa.discover_notebooks()
 

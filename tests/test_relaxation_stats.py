@@ -85,6 +85,7 @@ def test_edge_exponent_is_k_minus_one_tau_minus_one():
         assert abs((lp[1] - lp[0]) / np.log(eps[1] / eps[0]) - (2 * tau - 1)) < 0.05
 
 
+@pytest.mark.slow
 def test_interior_mode_thresholds():
     assert abs(interior_mode_threshold(np.zeros(3)) - 1.0) < 2e-3  # analytic: centre Hessian ~ (1 - tau)
     t = interior_mode_threshold(X)

@@ -44,6 +44,7 @@ def _relaxed_by_quad(theta, t, tau):
 # ----------------------------------------------------------------------------- the relaxed toy, exactly
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("theta", [-40.0, -8.0, -1.0, -0.2, 0.0, 1.5, 12.0])
 @pytest.mark.parametrize("tau", [0.005, 0.05, 0.3, 1.0, 4.0, 30.0])
 @pytest.mark.parametrize("t", [0.0, 0.45, 0.499, 0.8])
@@ -78,6 +79,7 @@ def test_relaxed_gradient_is_the_derivative_and_the_relaxed_estimators_mean():
     assert abs(g.mean() - relaxed_toy_gradient(-0.5, 0.45, 0.3)) < 5 * g.std() / np.sqrt(g.size)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("t, tau", [(0.45, 0.2), (0.45, 0.5), (0.45, 1.0), (0.45, 5.0), (0.499, 0.05), (0.3, 2.0)])
 def test_minimizer_agrees_with_a_brute_force_grid(t, tau):
     grid = np.linspace(-12.0, 6.0, 18_001)  # step 0.001
@@ -155,6 +157,7 @@ def test_wrong_types_raise_type_error(call):
         call()
 
 
+@pytest.mark.slow
 @settings(max_examples=60)
 @given(t=st.floats(0.0, 1.0), tau=st.floats(0.02, 20.0))
 def test_minimizer_properties(t, tau):

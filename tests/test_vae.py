@@ -57,6 +57,7 @@ def test_model_shapes():
     assert np.array_equal(CategoricalVAE(10, 10, 128, rng=0).params["enc_w1"], m.params["enc_w1"])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("tau,kl_weight", [(0.5, 1.0), (2.0, 1.0), (1.0, 0.0)])
 def test_relaxed_gradient_is_exact_for_every_parameter(data, tau, kl_weight):
     m = _small()

@@ -24,6 +24,7 @@ def _nll(x, probs):
     return -(x * np.log(probs) + (1 - x) * np.log1p(-probs)).sum(axis=1)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("prior_tau", [None, 1.5])
 def test_relaxed_kl_against_quadrature(prior_tau):
     """K = 2: the relaxed KL between two binary Concrete laws is a 1-D integral."""

@@ -18,6 +18,7 @@ from _vae_fixtures import data  # noqa: F401  (data is a pytest fixture)
 FEW_EPOCHS_DROP = 15.0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("estimator", CategoricalVAE.trainable_estimators())
 def test_a_few_epochs_lower_the_test_negative_elbo(data, estimator):
     train_x, test_x = data

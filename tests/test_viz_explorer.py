@@ -78,6 +78,7 @@ def test_state_is_kept_by_identity_and_artists_must_be_artists():
     assert bad.non_artists == ["data"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("given, normalised", [
     (False, False), (True, True), ("a", frozenset({"a"})), (["a"], frozenset({"a"})), ({"a": 10}, {"a": 10.0}),
 ])

@@ -103,6 +103,7 @@ def test_explore_estimate_histogram_reused_draws_are_exact():
             np.testing.assert_array_equal(ex.state["estimates"], expected)
 
 
+@pytest.mark.slow
 def test_explore_bias_variance_batch_moves_tau_star_and_logits_recompute():
     ex = G.explore_bias_variance(n_samples=4000)
     state = ex.state
@@ -127,6 +128,7 @@ def test_explore_bias_variance_batch_moves_tau_star_and_logits_recompute():
     assert ex.live_recompute == {"x1", "x2", "objective"} and not ex.is_live_recompute("n")
 
 
+@pytest.mark.slow
 def test_explore_bias_variance_uses_the_logits_it_is_given():
     """Issue 9: the third logit was documented as 0 but taken from the argument; now documented and checked."""
     ex = G.explore_bias_variance((1.0, 0.5, -0.7), n_samples=500, taus=[0.1, 1.0])
@@ -139,6 +141,7 @@ def test_explore_bias_variance_uses_the_logits_it_is_given():
     assert ex.controls["x1"].value == 4.5 and ex.controls["x1"].max >= 4.5
 
 
+@pytest.mark.slow
 def test_a_registered_estimator_appears_in_the_sweep_and_the_legend():
     """Adding an estimator is one function and one registration: sweeps and figures pick it up."""
 
@@ -162,6 +165,7 @@ def test_a_registered_estimator_appears_in_the_sweep_and_the_legend():
     assert "toy_half_score" not in ESTIMATORS
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("builder", ["explore_argmax_steps", "explore_estimate_histogram"])
 def test_single_tau_views_redraw_quickly(builder):
     ex = getattr(G, builder)()
@@ -172,6 +176,7 @@ def test_single_tau_views_redraw_quickly(builder):
     assert ex.canvas.full_draws == 1  # blitting: the axes were drawn once
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("builder", ["explore_argmax_steps", "explore_estimate_histogram"])
 def test_blitted_frames_equal_full_redraws(builder):
     e = getattr(G, builder)()
@@ -224,6 +229,7 @@ def test_explore_argmax_steps_draws_the_averaged_relaxed_curve():
         G.explore_argmax_steps(n_average=10)
 
 
+@pytest.mark.slow
 def test_explore_bias_variance_marks_the_unresolved_bias_and_keeps_stars_whole():
     from gumbel_utils.gradient_stats import bias2_upper_bound
 

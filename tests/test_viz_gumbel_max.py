@@ -149,6 +149,7 @@ def test_expected_total_variation_matches_simulation():
     assert abs(tvs.mean() - expected_total_variation(P, n)) < 5 * tvs.std() / np.sqrt(reps) + 0.02 * tvs.mean()
 
 
+@pytest.mark.slow
 def test_plot_max_stability_histograms(closing):
     winner, m = perturbed_max(X, size=40_000, rng=10)
     art = plot_max_stability(winner, m, X)
@@ -190,6 +191,7 @@ def _check_gumbel_explorer(e: Explorer) -> None:
     assert e.fig.axes[0].get_xlim() == (-0.5, 4.5)  # five fixed slots: the axes stay a cached background
 
 
+@pytest.mark.slow
 def test_explore_gumbel_max_bars_are_the_samplers_frequencies():
     e = explore_gumbel_max()
     assert e.values["K"] == 5
@@ -264,6 +266,7 @@ def test_explore_gumbel_max_rejects_bad_arguments():
         explore_gumbel_max(X, None, 1000, 0)  # num_categories, n and seed are keyword-only
 
 
+@pytest.mark.slow
 def test_explore_gumbel_max_widens_the_slider_range_instead_of_clamping():
     """Issue 9: (10, 0, 0, 0) used to be drawn as softmax((4, 0, 0, 0))."""
     x = np.array([10.0, 0, 0, 0])
@@ -433,6 +436,7 @@ def test_nb_exercises():
     assert goodness_of_fit(k_scaled, softmax(2 * X)).pvalue > PVALUE_FLOOR
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("build, control, values", [
     (explore_gumbel_max, "x0", (-2.0, 0.5, 3.0)),
     (explore_shift_scale, "beta", (0.25, 2.0, 4.0)),

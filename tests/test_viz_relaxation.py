@@ -38,6 +38,7 @@ def _xy(line):
 # --------------------------------------------------------------------------- section 1
 
 
+@pytest.mark.slow
 def test_relaxation_path_point_is_gumbel_softmax_with_fixed_noise_and_argmax_never_changes():
     e = viz.explore_relaxation_path(X, tau=1.0, seed=3)
     g = sample_gumbel(3, rng=3)
@@ -80,6 +81,7 @@ def test_argmax_invariance_over_many_draws_and_temperatures():
 # --------------------------------------------------------------------------- section 2
 
 
+@pytest.mark.slow
 def test_simplex_heatmap_equals_concrete_log_prob_on_grid_and_samples_reuse_noise():
     e = viz.explore_concrete_simplex()
     grid = e.state["grid"]
@@ -121,6 +123,7 @@ def test_tau_one_is_not_special_smooth_summaries():
 # --------------------------------------------------------------------------- section 3
 
 
+@pytest.mark.slow
 def test_mean_drift_marker_is_monte_carlo_mean_and_moves_to_centre():
     e = viz.explore_mean_drift()
     noise = e.state["noise"]
@@ -140,6 +143,7 @@ def test_mean_drift_marker_is_monte_carlo_mean_and_moves_to_centre():
 # --------------------------------------------------------------------------- section 4
 
 
+@pytest.mark.slow
 def test_density_shape_explorer_draws_log_density_and_marks_mode():
     e = viz.explore_density_shape(mode_threshold=1.0)
     grid = e.state["grid"]
@@ -252,6 +256,7 @@ def test_concrete_simplex_widens_its_logit_sliders_instead_of_clamping():
     np.testing.assert_allclose(drawn, concrete_log_prob(grid.points, [5.0, 0, 0], 0.5), atol=1e-12)
 
 
+@pytest.mark.slow
 def test_mean_drift_widens_its_tau_slider_instead_of_clamping():
     """Issue 9: tau = 1e-5 used to start at 0.01."""
     e = viz.explore_mean_drift(tau=1e-5)
@@ -312,6 +317,7 @@ def _inside(box, xy):
     return (xy[:, 0] > box.x0) & (xy[:, 0] < box.x1) & (xy[:, 1] > box.y0) & (xy[:, 1] < box.y1)
 
 
+@pytest.mark.slow
 def test_relaxation_path_markers_never_cover_the_vertex_labels():
     e = viz.explore_relaxation_path(X, tau=0.01)
     ax = e.artists["point"].axes
@@ -327,6 +333,7 @@ def test_relaxation_path_markers_never_cover_the_vertex_labels():
     assert title.x1 <= e.fig.bbox.x1 and title.x0 >= 0  # the bar panel's title fits the figure
 
 
+@pytest.mark.slow
 def test_density_shape_marker_whole_at_the_ends_and_labels_apart():
     e = viz.explore_density_shape()
     for tau in (e.controls["tau"].min, e.controls["tau"].max):
@@ -345,6 +352,7 @@ def test_density_shape_marker_whole_at_the_ends_and_labels_apart():
     assert not any(legend.overlaps(t.get_window_extent(r)) for t in ax_h.texts)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("logit", [-3.0, 0.5, 3.0])
 def test_binary_legend_stays_off_the_curve_and_the_histogram(logit):
     e = viz.explore_binary_concrete(logit)
@@ -361,6 +369,7 @@ def test_binary_legend_stays_off_the_curve_and_the_histogram(logit):
         assert not np.any(tops[:, 1][(tops[:, 0] > box.x0) & (tops[:, 0] < box.x1)] > box.y0), tau
 
 
+@pytest.mark.slow
 def test_mean_drift_legend_above_the_curves():
     e = viz.explore_mean_drift()
     ax = e.artists["cursor"].axes

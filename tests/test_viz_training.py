@@ -48,6 +48,7 @@ def _figure_fits(ex: Explorer) -> None:
     assert not ex.non_artists  # artists only (the explorer contract)
 
 
+@pytest.mark.slow
 def test_explore_training_draws_what_train_computes():
     ex = V.explore_training(steps=40)
     _figure_fits(ex)
@@ -70,6 +71,7 @@ def test_explore_training_draws_what_train_computes():
     np.testing.assert_array_equal(ex.state["objective"]["rebar"], first)
 
 
+@pytest.mark.slow
 def test_explore_relaxed_toy_draws_the_quadrature():
     ex = V.explore_relaxed_toy()
     _figure_fits(ex)
@@ -90,6 +92,7 @@ def test_explore_relaxed_toy_draws_the_quadrature():
     assert ex.state["p_star"] == pytest.approx(relaxed_toy_minimizer(0.3, ex.controls["tau"].value), abs=1e-12)
 
 
+@pytest.mark.slow
 def test_explore_rebar_variance_matches_the_measurement():
     ex = V.explore_rebar_variance(n_samples=4000)
     _figure_fits(ex)
@@ -108,6 +111,7 @@ def test_explore_rebar_variance_matches_the_measurement():
     assert ex.state["variance"] == pytest.approx(ex.state["score_variance"], rel=1e-12)
 
 
+@pytest.mark.slow
 def test_explore_annealing_trains_with_the_schedule():
     ex = V.explore_annealing(steps=300)
     _figure_fits(ex)
@@ -142,6 +146,7 @@ def test_explorer_arguments_are_checked(call, error):
         call()
 
 
+@pytest.mark.slow
 def test_a_tau_outside_the_slider_widens_it():
     ex = V.explore_relaxed_toy(tau=30.0)
     assert ex.controls["tau"].max >= np.log10(30.0)
