@@ -50,7 +50,7 @@ def logit_scale(theta: ArrayLike, tau: float, *, n_samples: int = 2000, threshol
 
     Examples
     --------
-    >>> norm, frac = logit_scale([[0.0, 0.0, 0.0], [20.0, 0.0, 0.0]], 0.5)
+    >>> norm, frac = logit_scale([[0.0, 0.0, 0.0], [20.0, 0.0, 0.0]], 0.5, rng=0)
     >>> norm.round(2), frac.round(2)
     (array([ 0.  , 16.33]), array([0.13, 1.  ]))
     """

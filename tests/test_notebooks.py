@@ -21,6 +21,7 @@ import pytest
 import _gitfilter
 import _qa
 import make_student  # tools/ (pyproject.toml: pythonpath)
+import reading_time
 
 NOTEBOOKS = _qa.discover_notebooks()
 IDS = [p.stem for p in NOTEBOOKS]
@@ -140,7 +141,6 @@ def test_student_version_has_no_solutions(path):
     assert [c.source for c in student.cells if not make_student.is_placeholder(c)] == [c.source for c in kept]
 
 
-_TIME = re.compile(r"\*\*Time[.:]?\*\*[.:]?\s*(?:about\s+)?(\d+)\s*minutes", re.IGNORECASE)
 OPTIONAL_LINE = "*Optional: skip in a 90-minute class.*"
 
 
@@ -151,8 +151,8 @@ def test_long_notebooks_mark_their_optional_sections(path):
     An optional section keeps its heading (other notebooks link to it) and has the line OPTIONAL_LINE right below it.
     """
     nb = _read(path)
-    minutes = _TIME.search(nb.cells[0].source)
-    assert minutes, f"{path.name}: the first cell states no '**Time:** about N minutes'"
+    stated = reading_time.stated_time(nb)
+    assert stated, f"{path.name}: the first cells state no '**Time:** N to M minutes' (tools/reading_time.py --write)"
     marked = []
     for cell in nb.cells:
         if cell.cell_type != "markdown":
@@ -161,8 +161,8 @@ def test_long_notebooks_mark_their_optional_sections(path):
         marked += [h for h, nxt in zip(lines, lines[1:]) if h.lstrip().startswith("#") and nxt.strip() == OPTIONAL_LINE]
     stray = sum(c.source.count(OPTIONAL_LINE) for c in nb.cells if c.cell_type == "markdown") - len(marked)
     assert not stray, f"{path.name}: '{OPTIONAL_LINE}' must come right below a section heading"
-    if int(minutes.group(1)) > 20:
-        assert marked, (f"{path.name} takes {minutes.group(1)} minutes: mark the sections a 90-minute class skips "
+    if stated[0] > 20:
+        assert marked, (f"{path.name} takes {stated[0]} to {stated[1]} minutes: mark the sections a 90-minute class skips "
                         f"with the line '{OPTIONAL_LINE}' below their heading (and list them in docs/teaching.md)")
 
 

@@ -71,20 +71,27 @@ def test_discovery_is_the_notebooks_folder():
 # ----------------------------------------------------------------------------- the build, in a browser
 
 
-def _executed(paths: list[Path], frames_root: Path) -> dict:
-    """Each notebook executed once, followed by the frames export: ``{path: (nb, frames_dir)}``.
+def _executed(paths: list[Path]) -> dict:
+    """The shared executions of the test session (``_qa.executed_run``): ``{path: (nb, frames_dir)}``.
 
-    The shared executions of the test session (``_qa``) can be passed here instead: any
-    notebook run whose kernel ran ``build_site.export_code(frames_dir)`` after its last cell.
+    Each course notebook's shared run is followed in its kernel by ``build_site.export_code(frames_dir)``,
+    so the site is built from the same runs the notebook gates read, with no execution of its own.
+    The export must print nothing.
     """
-    return build_site.execute_all(paths, frames_root, jobs=2)
+    executed = {}
+    for path in paths:
+        run = _qa.executed_run(path)
+        assert run.folder is not None, f"{path.name}: the shared run has no frames folder (no site export ran)"
+        assert not run.after_outputs, f"{path.name}: the site export printed {run.after_outputs}"
+        executed[path] = (run.nb, run.folder)
+    return executed
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     _browser.chromium_path("site test")  # skip (or fail under CI) before spending the build time
     out = tmp_path_factory.mktemp("site")
-    executed = _executed(NOTEBOOKS, tmp_path_factory.mktemp("frames"))
+    executed = _executed(NOTEBOOKS)
     report = build_site.build(NOTEBOOKS, out, executed=executed)
     frames = {name: sum(e["frame_count"] for e in explorers) for name, explorers in report.explorers.items()}
     print(f"\nsite: {report.site_bytes / 1e6:.1f} MB, pages in {report.seconds:.1f} s; kernel CPU (notebook + frames): "

@@ -56,7 +56,7 @@ def check_quiz_texts(source_nb: Any, witnesses: Mapping[str, WitnessIndex], *, n
     Parameters
     ----------
     source_nb : nbformat.NotebookNode
-        The notebook (its quiz cells give the cell index of a finding; -1 when a quiz has no cell yet).
+        The notebook; only the quizzes it shows (its quiz cells) are checked, at their cells' indexes.
     witnesses : mapping of str to WitnessIndex
         Every executed notebook's index.
     name : str
@@ -80,9 +80,9 @@ def check_quiz_texts(source_nb: Any, witnesses: Mapping[str, WitnessIndex], *, n
             cells[found.group(1)] = i
     findings: list[Finding] = []
     for qid, quiz in quizzes.items():
-        if quiz.notebook != number:
-            continue
-        cell = cells.get(qid, -1)
+        if quiz.notebook != number or qid not in cells:
+            continue  # another notebook's, or not placed here (tools/insert_quizzes.py --check reports those)
+        cell = cells[qid]
         source = f"{name} quiz {qid}"
         for question in quiz.questions:
             for answer in question.get("answers", []):

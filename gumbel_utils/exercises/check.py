@@ -27,7 +27,7 @@ Examples
 >>> exercise_4_1(0.25).passed
 False
 >>> print(exercise_4_1("a quarter"))
-✗ Exercise 4.1: expected one number (a temperature), got a str.
+✗ Exercise 4.1: expected one number (temperature), got a str.
 """
 
 from __future__ import annotations
