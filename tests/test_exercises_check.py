@@ -279,6 +279,7 @@ def test_every_check_has_a_wrong_answer_test():
 @pytest.mark.parametrize("number, value", [("0.1", lambda: _solution_0_1()[1]), ("2.2", _solution_2_2),
                                            ("4.1", _training_threshold), ("4.2", _expected_4_2),
                                            ("7.1", lambda: 0.25)])
+@pytest.mark.slow
 def test_messages_never_give_the_expected_number(number, value):
     expected = float(value())
     shown = {f"{expected:.{d}g}" for d in (2, 3, 4)} | {f"{expected:.{d}f}" for d in (2, 3, 4)}

@@ -39,20 +39,22 @@ ROOT = Path(__file__).resolve().parents[1]
 RECIPES = ROOT / "recipes"
 REASON = "PyTorch is an optional extra (pip install -e .[torch]); the recipe tests need it"
 
-try:
-    import torch
-    import torch.nn.functional as F
-except ImportError as err:
-    if os.environ.get("CI") != "true":
-        pytest.importorskip("torch", reason=REASON)
-    torch = None
-    MISSING = f"PyTorch is mandatory under CI=true (.ci/run installs the CPU wheel, torch==2.13.0): {err}"
+torch = F = None  # imported by the autouse fixture below: collecting this file costs no torch import
 
 
 @pytest.fixture(scope="module", autouse=True)
 def _torch_present():
-    if torch is None:
-        pytest.fail(MISSING, pytrace=False)
+    """PyTorch, or a skip (a failure under CI=true, where .ci/run installs the CPU wheel torch==2.13.0)."""
+    global torch, F
+    try:
+        import torch as _torch
+        import torch.nn.functional as _functional
+    except ImportError as err:
+        if os.environ.get("CI") != "true":
+            pytest.skip(REASON)
+        pytest.fail(f"PyTorch is mandatory under CI=true (.ci/run installs the CPU wheel, torch==2.13.0): {err}",
+                    pytrace=False)
+    torch, F = _torch, _functional
 
 
 def _load(name: str):
@@ -318,11 +320,13 @@ def test_the_float32_check_runs_and_max_one_is_not_one_hot():
     assert "| 0.1 |" in check.format_table(list(rows.values()))
 
 
+@pytest.mark.slow
 def test_the_recipes_examples_run(recipe):
     result = doctest.testmod(recipe, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted >= 10 and result.failed == 0
 
 
+@pytest.mark.slow
 def test_neither_the_package_nor_the_notebooks_import_torch():
     """Torch is installed here, so an accidental import would pass unnoticed anywhere else."""
     code = ("import importlib, pkgutil, sys, gumbel_utils\n"
@@ -337,22 +341,16 @@ def test_neither_the_package_nor_the_notebooks_import_torch():
                 assert "import torch" not in source and "from torch" not in source, path.name
 
 
-#: The cell that shows the recipe in Notebook 4 (its code, read from the file, never imported).
-DISPLAY_CELL = """import ast
-from pathlib import Path
-from IPython.display import Code, display
+def _display_cell() -> str:
+    """The cell of Notebook 4 that shows the recipe's file (its code, read from the file, never imported)."""
+    import nbformat
 
-# The recipe's file, read (not imported: no torch needed) and shown without its docstrings, each function's
-# first docstring line kept as a comment. tests/test_pytorch_recipe.py runs it against this package.
-recipe = next(p / "recipes" / "pytorch_gumbel_softmax.py" for p in (Path.cwd(), *Path.cwd().parents)
-              if (p / "recipes" / "pytorch_gumbel_softmax.py").is_file())
-text = recipe.read_text()
-tree, lines = ast.parse(text), text.splitlines()
-for node in reversed([tree] + [n for n in tree.body if isinstance(n, ast.FunctionDef)]):  # bottom up
-    doc = node.body[0]
-    lines[doc.lineno - 1:doc.end_lineno] = [] if node is tree else ["    # " + ast.get_docstring(node).splitlines()[0]]
-display(Code("\\n".join(lines).strip(), language="python"))
-"""
+    nb = nbformat.read(next(ROOT.glob("notebooks/04_*.ipynb")), as_version=4)
+    cells = [c.source for c in nb.cells if c.cell_type == "code" and "pytorch_gumbel_softmax.py" in c.source
+             and "display(Code(" in c.source]
+    assert len(cells) == 1, f"Notebook 4 should have one cell that shows the recipe, found {len(cells)}"
+    return cells[0]
+
 
 NO_TORCH = """
 import sys
@@ -365,7 +363,7 @@ sys.meta_path.insert(0, NoTorch())
 
 
 def test_the_notebook_cell_that_shows_the_recipe_runs_without_torch():
-    code = NO_TORCH + DISPLAY_CELL.replace("display(", "shown = (") + (
+    code = NO_TORCH + _display_cell().replace("display(Code(", "shown = (Code(") + (
         "\nassert 'torch' not in sys.modules\n"
         "assert 'def score_function_loss' in shown.data and '\"\"\"' not in shown.data\n"
         "assert 'pygments' in shown._repr_html_() or '<pre' in shown._repr_html_()\n")

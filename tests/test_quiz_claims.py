@@ -30,7 +30,8 @@ from gumbel_utils.exercises.quiz import load_quizzes
 QUIZZES = load_quizzes()
 CLAIMS: dict[str, Callable[[], list]] = {}
 SLOW = {"05-relaxed-decoding", "01-samplers", "ex-7.2", "04-training", "03-bias-variance", "04-annealing",
-        "02-concrete-simplex", "04-relaxed-toy"}  # several seconds each (training, sweeps, many redraws)
+        "02-concrete-simplex", "04-relaxed-toy", "04-rebar-variance", "01-shift-scale", "ex-3.3", "02-density-shape",
+        "02-mean-drift", "ex-2.2"}  # several seconds each (training, sweeps, many redraws)
 X0 = np.log([0.2, 0.3, 0.5])  # the logits of Notebooks 0 and 2
 X3 = np.array([1.0, 0.5, 0.0])  # Notebooks 3, 4 and 7
 

@@ -32,6 +32,7 @@ def _constant_baseline(logits, f, n_samples=None, *, tau=None, rng=None, noise=N
     return g if scalar else np.broadcast_to(g, (taus.size,) + g.shape)
 
 
+@pytest.mark.slow
 def test_registering_one_estimator_is_all_it_takes():
     """One function and one registration: sweeps, figures, training, the VAE and the benchmark pick it up."""
     spec = registry.register_estimator("toy", _constant_baseline, label="toy (constant baseline)", color="#999999",

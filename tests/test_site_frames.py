@@ -160,6 +160,7 @@ class _Comm:
         pass
 
 
+@pytest.mark.slow
 def test_export_one_frame_per_setting_with_status_alt_and_no_message_per_frame(tmp_path):
     explorer = _small_explorer()
     comm = _Comm()
@@ -189,6 +190,7 @@ def test_export_one_frame_per_setting_with_status_alt_and_no_message_per_frame(t
     assert entry["origin"] is None  # built by hand, not by an explore_* function
 
 
+@pytest.mark.slow
 def test_export_all_writes_a_manifest_and_prints_nothing(tmp_path, capsys):
     widgets.Widget.close_all()  # export_all exports every live explorer of the process: only ours
     explorer = _small_explorer()

@@ -118,6 +118,7 @@ def gradient_sweep():
     return bias_variance_sweep(X, CUBIC, TAU_GRID, estimators=five, n_samples=20_000, batches=(1, 10, 100, 1000), rng=0)
 
 
+@pytest.mark.slow
 def test_best_tau_falls_with_the_batch_and_the_score_function_wins_large_batches(gradient_sweep):
     gs, sf = gradient_sweep["gumbel_softmax_grad"], gradient_sweep["score_function_baseline"]
     stars = [mse_optimal_tau(gs, n) for n in (1, 10, 100, 1000)]

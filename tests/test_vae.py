@@ -180,6 +180,7 @@ def test_gumbel_rao_in_the_model_is_straight_through_averaged_over_conditional_d
     assert gr.shape == st.shape and np.isfinite(gr).all()
 
 
+@pytest.mark.slow
 def test_rebar_in_the_model_is_unbiased(data):
     """The mean of REBAR's encoder gradients over many noise draws equals the score function's, within 5 s.e."""
     m = CategoricalVAE(2, 3, 8, rng=7)

@@ -98,6 +98,7 @@ def test_plain_text_reads_mathtext(label, text):
     assert plain_text(label) == text
 
 
+@pytest.mark.slow
 def test_every_explorer_figure_gets_a_specific_description():
     """Built with no arguments (the contract), each explorer's figure is described by its own text."""
     import gumbel_utils.viz.relaxation as relaxation
