@@ -45,6 +45,7 @@ __all__ = [
     "relaxed_toy_argmin",
     "relaxed_toy_threshold",
     "relaxed_toy_curves",
+    "relaxed_toy_minimum",
 ]
 
 #: Trapezoid nodes in v (L = -theta + tau sinh v), on [-V, V] with V = asinh((|theta| + 50) / tau).
@@ -349,3 +350,31 @@ def relaxed_toy_curves(target: float, taus: ArrayLike, p: ArrayLike) -> tuple[np
     theta = logistic_from_uniform(pp)  # logit p: the logistic quantile (pp is never clipped: 0 < pp < 1)
     p_star = np.asarray(relaxed_toy_minimizer(t, tt), dtype=np.float64)
     return p_star, np.asarray(relaxed_toy_objective(theta[None, :], t, tt[:, None])), toy_objective_exact(theta, t)
+
+
+def relaxed_toy_minimum(target: float, tau: float) -> tuple[float, float]:
+    r"""The relaxed minimiser :math:`p^*` at one temperature and the relaxed objective there, :math:`R_\tau(p^*)`.
+
+    Where the minimiser runs away to :math:`p^* = 0` (:math:`\theta \to -\infty`, every relaxed
+    sample at 0) the minimum is the limit :math:`R_\tau \to t^2`.
+
+    Parameters
+    ----------
+    target : float in [0, 1]
+        The target :math:`t` of :math:`f(b) = (b - t)^2`.
+    tau : float
+        A temperature > 0.
+
+    Examples
+    --------
+    >>> p, r = relaxed_toy_minimum(0.45, 1.0)
+    >>> round(p, 3), round(r, 4)
+    (0.377, 0.0817)
+    >>> relaxed_toy_minimum(0.45, 0.05)
+    (0.0, 0.2025)
+    """
+    t, ta = check_target(target), float(check_tau(tau, scalar=True))
+    theta = float(relaxed_toy_argmin(t, ta))
+    if not np.isfinite(theta):
+        return 0.0, t * t
+    return float(sigmoid(theta)), float(relaxed_toy_objective(theta, t, ta))
