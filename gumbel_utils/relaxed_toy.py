@@ -352,8 +352,8 @@ def relaxed_toy_curves(target: float, taus: ArrayLike, p: ArrayLike) -> tuple[np
     return p_star, np.asarray(relaxed_toy_objective(theta[None, :], t, tt[:, None])), toy_objective_exact(theta, t)
 
 
-def relaxed_toy_minimum(target: float, tau: float) -> tuple[float, float]:
-    r"""The relaxed minimiser :math:`p^*` at one temperature and the relaxed objective there, :math:`R_\tau(p^*)`.
+def relaxed_toy_minimum(target: float, tau: ArrayLike) -> tuple[float, float] | tuple[np.ndarray, np.ndarray]:
+    r"""The relaxed minimiser :math:`p^*` and the relaxed objective there, :math:`R_\tau(p^*)`, at each temperature.
 
     Where the minimiser runs away to :math:`p^* = 0` (:math:`\theta \to -\infty`, every relaxed
     sample at 0) the minimum is the limit :math:`R_\tau \to t^2`.
@@ -362,8 +362,12 @@ def relaxed_toy_minimum(target: float, tau: float) -> tuple[float, float]:
     ----------
     target : float in [0, 1]
         The target :math:`t` of :math:`f(b) = (b - t)^2`.
-    tau : float
-        A temperature > 0.
+    tau : float or array_like, shape (T,)
+        Temperatures > 0.
+
+    Returns
+    -------
+    p_star, minimum : float, or ndarray of shape (T,) for an array of temperatures
 
     Examples
     --------
@@ -373,8 +377,14 @@ def relaxed_toy_minimum(target: float, tau: float) -> tuple[float, float]:
     >>> relaxed_toy_minimum(0.45, 0.05)
     (0.0, 0.2025)
     """
-    t, ta = check_target(target), float(check_tau(tau, scalar=True))
-    theta = float(relaxed_toy_argmin(t, ta))
-    if not np.isfinite(theta):
-        return 0.0, t * t
-    return float(sigmoid(theta)), float(relaxed_toy_objective(theta, t, ta))
+    t = check_target(target)
+    tt, scalar = check_tau_grid(tau, "tau")
+    theta = np.asarray(relaxed_toy_argmin(t, tt), dtype=np.float64).reshape(-1)
+    finite = np.isfinite(theta)
+    p_star = np.where(finite, sigmoid(np.where(finite, theta, 0.0)), 0.0)
+    minimum = np.full(tt.shape, t * t)
+    if finite.any():
+        minimum[finite] = relaxed_toy_objective(theta[finite], t, tt[finite])
+    if scalar:
+        return float(p_star[0]), float(minimum[0])
+    return p_star, minimum

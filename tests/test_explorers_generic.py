@@ -59,6 +59,24 @@ def test_builds_with_no_arguments(spec):
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=IDS)
+def test_controls_are_declared_and_every_temperature_is_the_one_tau_slider(spec):
+    """One way to declare controls (viz.controls): each widget comes from the factory, each tau is a LogTau."""
+    from gumbel_utils.viz.controls import log_grid
+
+    explorer = _build(spec)
+    by_hand = [n for n, c in explorer.controls.items() if "gu-control" not in c._dom_classes]
+    assert not by_hand, f"{spec.id}: controls built by hand, not by viz.controls.make_controls: {by_hand}"
+    for name, control in explorer.controls.items():
+        if name.startswith("tau") or control.description.startswith("τ"):
+            assert "gu-log" in control._dom_classes, f"{spec.id}: {name!r} is not the log-tau slider (LogTau)"
+            values = [v for _label, v in control.options]
+            grid = log_grid(values[0] * (1 - 1e-12), values[-1] * (1 + 1e-12))
+            assert set(grid) <= set(values), f"{spec.id}: {name!r} does not move over the course's tau grid"
+            assert "τ" in control.tooltip or "tau" in control.tooltip, f"{spec.id}: {name!r} has no accessible name"
+        assert control.tooltip, f"{spec.id}: control {name!r} has no accessible name (tooltip)"
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=IDS)
 def test_every_control_changes_the_image(spec):
     explorer = _build(spec)
     unchanged = []

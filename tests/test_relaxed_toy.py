@@ -227,3 +227,6 @@ def test_relaxed_toy_minimum_is_the_minimiser_and_its_value():
         grid = np.linspace(-6, 6, 2001)  # a brute-force grid never goes below it
         assert r <= relaxed_toy_objective(grid, t, tau).min() + 1e-12
     assert relaxed_toy_minimum(0.45, 0.05) == (0.0, 0.45**2)  # runs away to p = 0: R -> t^2
+    taus = [0.05, 0.3, 1.0, 3.0]  # an array of temperatures: the same numbers, one by one
+    p, r = relaxed_toy_minimum(0.45, taus)
+    np.testing.assert_allclose(np.column_stack([p, r]), [relaxed_toy_minimum(0.45, t) for t in taus], rtol=1e-12)
