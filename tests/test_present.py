@@ -227,6 +227,10 @@ def _check_app(page, base: str, notebook: Path, log_path: Path) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{notebook.stem}-top.png"))
     code_shown = page.locator(".jp-InputArea-editor:visible, .jp-CodeMirrorEditor:visible").count()
     assert code_shown == 0 and "import numpy" not in page.inner_text("body"), "Voila shows code"
+    # Printed numbers (what the lesson plan's misconceptions point to) readable from the back row: >= 15 px.
+    printed = page.evaluate("""() => [...document.querySelectorAll('.jp-OutputArea-output pre')]
+      .filter(e => e.checkVisibility()).map(e => parseFloat(getComputedStyle(e).fontSize))""")
+    assert printed and min(printed) >= 15, f"printed outputs at {sorted(set(printed))} px in make present (>= 15 px)"
 
     # A slider moved with the keyboard redraws the figure.
     first = explorers.first

@@ -14,7 +14,8 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from .._validation import check_choice
-from ..objectives import OBJECTIVES, RelaxedCurve, argmax_objective_curves, exact_gradient, expected_value, relaxed_objective_curve
+from ..objectives import (OBJECTIVES, RelaxedCurve, argmax_objective_curves, exact_gradient, expected_value,
+                          relaxed_objective_curve)
 from ..sampling import sample_gumbel
 from ._args import check_in_range, check_logit_vector, check_seed
 from .controls import Choice, LogTau, make_controls

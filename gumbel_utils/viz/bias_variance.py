@@ -238,7 +238,8 @@ def plot_mse_by_batch(results: Mapping[str, BiasVariance], *, batches: Sequence[
     with course_style():
         for ax, n in zip(axes, batches):
             for i, (name, r) in enumerate(results.items()):
-                style, lab = estimator_style(name, points=r.tau.size, colors=colors, index=i), estimator_label(name, labels)
+                style = estimator_style(name, points=r.tau.size, colors=colors, index=i)
+                lab = estimator_label(name, labels)
                 c = style["color"]
                 tau_free = name in ESTIMATORS and not ESTIMATORS[name].tau_dependent
                 (line,) = ax.plot(r.tau, r.mse_at(n), ms=5, label=lab, **style)

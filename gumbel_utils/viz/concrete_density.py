@@ -240,11 +240,12 @@ def explore_concrete_simplex(
         mean.set_data([mxy[0]], [mxy[1]])
         probs.set_data([pxy[0]], [pxy[1]])
         near = fraction_near_one_hot(y)
-        return (f"τ = {tau:.3g}, softmax(x) = {format_vector(p)}; E[y] = {format_vector(m.mean)} ± {format_vector(m.se)} (1 s.e.); "
-                f"largest coordinate > 0.99 in {near:.1%} of samples (colour and shape of a dot: its largest coordinate)")
+        return (f"τ = {tau:.3g}, softmax(x) = {format_vector(p)}; E[y] = {format_vector(m.mean)} ± "
+                f"{format_vector(m.se)} (1 s.e.); largest coordinate > 0.99 in {near:.1%} of samples "
+                f"(colour and shape of a dot: its largest coordinate)")
 
-    controls = make_controls(tau=LogTau(tau), **{f"x{k + 1}": Slider(float(x0[k]), -3.0, 3.0, label=f"logit $x_{k + 1}$")
-                                                  for k in range(3)})
+    logits = {f"x{k + 1}": Slider(float(x0[k]), -3.0, 3.0, label=f"logit $x_{k + 1}$") for k in range(3)}
+    controls = make_controls(tau=LogTau(tau), **logits)
     artists = {"heatmap": heat["image"], "points": sc["points"], "mean": mean, "probs": probs}
     return Explorer(fig, controls, update, artists=artists, state=state,
                     dynamic=[heat["image"], frame["outline"], *sc["points"], probs, mean])

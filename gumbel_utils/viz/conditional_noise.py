@@ -16,7 +16,9 @@ __all__ = ["plot_conditional_check"]
 
 
 def plot_conditional_check(rejection: np.ndarray, conditional: np.ndarray, *, ax=None) -> dict:
-    """Empirical CDFs (:func:`~gumbel_utils.stats.empirical_cdf`) of each coordinate of x + g: rejection sampling (solid) vs Eq. 9 (dashed).
+    """Empirical CDFs of each coordinate of x + g: rejection sampling (solid) vs Eq. 9 (dashed).
+
+    The curves are :func:`~gumbel_utils.stats.empirical_cdf`; each coordinate has its colour and marker.
 
     Parameters
     ----------

@@ -69,7 +69,8 @@ _CSS = f"""<style>
 # exponent of a FloatLogSlider, the index of a SelectionSlider. This script, run once per page by the
 # hidden HTML of every explorer (an image that fails to load runs its onerror: widget HTML runs no
 # <script>), copies the readout (what the learner reads, "0.03") into aria-valuetext and the control's
-# tooltip (ipywidgets puts it on the label as its title; else the label's text) into aria-label, whenever either changes. tests/test_browser.py measures it.
+# tooltip (ipywidgets puts it on the label as its title; else the label's text) into aria-label, whenever
+# either changes. tests/test_browser.py measures it.
 _ARIA_JS = (
     "if(!window.guAria){window.guAria=function(){"
     "document.querySelectorAll('.gu-explorer .widget-slider, .gu-explorer .widget-dropdown').forEach(function(w){"
@@ -79,8 +80,9 @@ _ARIA_JS = (
     "if(n&&c.getAttribute('aria-label')!==n)c.setAttribute('aria-label',n);"
     "var v=r?r.textContent.trim():'';"
     "if(v&&c.getAttribute('aria-valuetext')!==v)c.setAttribute('aria-valuetext',v);});};"
-    "new MutationObserver(function(){window.guAria();}).observe(document.body,{subtree:true,childList:true,characterData:true,attributes:true,"
-    "attributeFilter:['aria-valuetext','title']});}window.guAria();"
+    "new MutationObserver(function(){window.guAria();}).observe(document.body,"
+    "{subtree:true,childList:true,characterData:true,attributes:true,attributeFilter:['aria-valuetext','title']});}"
+    "window.guAria();"
 )
 _ARIA = f'<img src="data:," alt="" style="display:none" onerror="{_ARIA_JS}">'
 

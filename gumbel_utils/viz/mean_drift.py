@@ -140,7 +140,8 @@ def explore_mean_drift(
         cursor.set_xdata([tau, tau])
         dots.set_offsets(np.column_stack([np.full(3, tau), m.mean]))
         suptitle.set_text(f"τ = {tau:.3g}: TV(E[y], softmax(x)) = {tv:.2f}")  # short: ~0.1 ms a letter
-        return f"τ = {tau:.3g}: E[y] = {format_vector(m.mean)} ± {format_vector(m.se)} (1 s.e., {n:,} samples); softmax(x) = {format_vector(p)}"
+        return (f"τ = {tau:.3g}: E[y] = {format_vector(m.mean)} ± {format_vector(m.se)} (1 s.e., {n:,} samples); "
+                f"softmax(x) = {format_vector(p)}")
 
     return Explorer(fig, make_controls(tau=LogTau(tau)), update, state=state,
                     artists={"mean": mean, "cursor": cursor, "dots": dots, "suptitle": suptitle},

@@ -3,8 +3,8 @@
 The figure family of REBAR: :func:`explore_rebar_variance` and the panel it drives,
 :func:`plot_rebar_variance` (the variance against tau and against eta, next to the score function),
 with the static :func:`plot_rebar_bias` (its bias, with error bars, next to the relaxed estimator's).
-Every number drawn comes from :mod:`gumbel_utils.training_stats` (:func:`~gumbel_utils.training_stats.rebar_eta_variance`)
-and :mod:`gumbel_utils.gradient_stats`; REBAR and the score functions have their registered styles.
+Every number drawn comes from :func:`~gumbel_utils.training_stats.rebar_eta_variance` and
+:mod:`gumbel_utils.gradient_stats`; REBAR and the score functions have their registered styles.
 """
 
 from __future__ import annotations

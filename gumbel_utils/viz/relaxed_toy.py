@@ -22,7 +22,8 @@ from ..training_stats import run_band
 from ._args import check_in_range, check_seed
 from .controls import Choice, LogTau, make_controls
 from .explorer import Explorer
-from .style import LEGEND_STYLE, PALETTE, course_style, estimator_label, estimator_style, new_figure, pyplot_axes, series_style
+from .style import (LEGEND_STYLE, PALETTE, course_style, estimator_label, estimator_style, new_figure, pyplot_axes,
+                    series_style)
 
 __all__ = ["plot_toy_training", "plot_relaxed_minimizer", "plot_relaxed_objective", "explore_relaxed_toy"]
 
