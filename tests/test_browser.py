@@ -266,18 +266,30 @@ _MEASURE_JS = """(root) => {
   const box = root.getBoundingClientRect();
   const area = root.closest('.jp-OutputArea-output').getBoundingClientRect();
   const smallest = texts.reduce((a, b) => (b.px < a.px ? b : a), {text: '', px: Infinity});
-  // Cut text: a label or readout whose text is wider than its box (ellipsis), a dropdown whose chosen value is
-  // wider than the select less its padding (the arrow). scrollWidth rounds: an overflow of 0.4 px already shows
-  // an ellipsis and still reads scrollWidth == clientWidth, so the text's own width is measured.
+  // Cut text: a label or readout whose text reaches past its box (an ellipsis), a dropdown whose chosen value is
+  // wider than the select less its padding (the arrow). scrollWidth rounds (an overflow of 0.4 px already shows
+  // an ellipsis and still reads scrollWidth == clientWidth) and counts MathJax's hidden assistive markup, so the
+  // drawn text itself is measured: its text nodes and MathJax's glyphs (mjx-c), outside mjx-assistive-mml.
+  const inkRight = el => {
+    let right = -Infinity;
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      if (!n.textContent.trim() || n.parentElement.closest('mjx-assistive-mml')) continue;
+      const r = document.createRange(); r.selectNodeContents(n);
+      for (const rect of r.getClientRects()) right = Math.max(right, rect.right);
+    }
+    for (const g of el.querySelectorAll('mjx-c'))
+      if (!g.closest('mjx-assistive-mml')) right = Math.max(right, g.getBoundingClientRect().right);
+    return right;
+  };
   const cut = [];
   for (const el of root.querySelectorAll('.widget-label, .widget-readout')) {
     if (!el.checkVisibility() || !el.textContent.trim()) continue;
-    const range = document.createRange(); range.selectNodeContents(el);
-    const cs = getComputedStyle(el);  // the box's fractional width (clientWidth is rounded to whole pixels)
-    const room = el.getBoundingClientRect().width - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight)
-      - parseFloat(cs.borderLeftWidth) - parseFloat(cs.borderRightWidth);
-    if (range.getBoundingClientRect().width > room + 0.05 || el.scrollWidth > el.clientWidth + 1)
-      cut.push({text: el.textContent.trim(), width: range.getBoundingClientRect().width, room});
+    const cs = getComputedStyle(el), box = el.getBoundingClientRect();  // fractional (clientWidth is rounded)
+    const end = box.right - parseFloat(cs.paddingRight) - parseFloat(cs.borderRightWidth);
+    const right = inkRight(el);
+    if (right > end + 0.05)
+      cut.push({text: el.textContent.trim(), width: right - box.left, room: end - box.left});
   }
   const ctx = document.createElement('canvas').getContext('2d');
   for (const sel of root.querySelectorAll('select')) {

@@ -69,14 +69,14 @@ _CSS = f"""<style>
 # exponent of a FloatLogSlider, the index of a SelectionSlider. This script, run once per page by the
 # hidden HTML of every explorer (an image that fails to load runs its onerror: widget HTML runs no
 # <script>), copies the readout (what the learner reads, "0.03") into aria-valuetext and the control's
-# tooltip (ipywidgets puts it on the label as its title; else the label's text) into aria-label, whenever
-# either changes. tests/test_browser.py measures it.
+# tooltip (ipywidgets puts it on the label as its title, "null" when unset; else the label's text) into
+# aria-label, whenever either changes. tests/test_browser.py measures it.
 _ARIA_JS = (
     "if(!window.guAria){window.guAria=function(){"
     "document.querySelectorAll('.gu-explorer .widget-slider, .gu-explorer .widget-dropdown').forEach(function(w){"
     "var c=w.querySelector('.noUi-handle')||w.querySelector('select');if(!c)return;"
     "var r=w.querySelector('.widget-readout'),l=w.querySelector('.widget-label');"
-    "var n=(l?(l.title||l.textContent):'').trim();"
+    "var t=l?l.title:'';var n=((t&&t!=='null')?t:(l?l.textContent:'')).trim();"
     "if(n&&c.getAttribute('aria-label')!==n)c.setAttribute('aria-label',n);"
     "var v=r?r.textContent.trim():'';"
     "if(v&&c.getAttribute('aria-valuetext')!==v)c.setAttribute('aria-valuetext',v);});};"
