@@ -198,6 +198,7 @@ def explore_rebar_variance(objective: str = "cubic", *, tau: float = 0.3, eta: f
             lo, hi = _variance_limits(r, etas)
             ax_t.set_ylim(lo, hi)
             ax_e.set_ylim(lo, hi)
+            plain_log_labels(ax_e)  # decade labels only once the axis spans a decade (it does now)
             state["limits_for"] = r
         state.update(result=r, tau=float(r.tau[i]), eta=eta, variance=float(var_eta[i]),
                      score_variance=r.score_variance)
