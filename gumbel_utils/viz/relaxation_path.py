@@ -32,6 +32,7 @@ __all__ = ["DEFAULT_LOGITS", "plot_relaxation_path", "plot_relaxed_bars", "explo
 DEFAULT_LOGITS = tuple(np.log([0.2, 0.3, 0.5]).round(4))
 
 _LEGEND = {"frameon": False, "columnspacing": 1.0, "handletextpad": 0.4}
+_SUBSCRIPT = "₀₁₂₃₄₅₆₇₈₉"
 
 
 def plot_relaxation_path(logits: ArrayLike, noise: ArrayLike, tau: float, *, ax=None,
@@ -155,7 +156,9 @@ def explore_relaxation_path(logits: ArrayLike = DEFAULT_LOGITS, *, tau: float = 
         tri["point"].set_markeredgecolor(PALETTE["black"])
         for bar, h in zip(bars["bars"], y):
             bar.set_height(h)
-        title.set_text(f"τ = {tau:.3g}: largest is $y_{k + 1}$")  # short: it must fit above the bars
+        # short: it must fit above the bars; plain text, no mathtext: Matplotlib's font objects keep every
+        # glyph a new mathtext string loads, so a title with a changing number would grow memory move by move
+        title.set_text(f"τ = {tau:.3g}: largest is y{_SUBSCRIPT[k + 1]}")
         same = "yes" if k == state["gumbel_max"] else "NO"
         return (f"τ = {tau:.3g}: y = {format_vector(y)}; argmax y = {k + 1}; Gumbel-max argmax(x + g) = "
                 f"{state['gumbel_max'] + 1}; same: {same}")
