@@ -19,7 +19,10 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 from gumbel_utils.gradient_stats import bias_variance_sweep  # noqa: E402
 from gumbel_utils.objectives import Cubic  # noqa: E402
 from gumbel_utils.registry import ESTIMATORS  # noqa: E402
-from gumbel_utils.viz import gradients  # noqa: E402
+from gumbel_utils.viz.argmax_steps import explore_argmax_steps  # noqa: E402
+from gumbel_utils.viz.bias_variance import explore_bias_variance  # noqa: E402
+from gumbel_utils.viz.controls import log_grid  # noqa: E402
+from gumbel_utils.viz.estimate_histogram import explore_estimate_histogram  # noqa: E402
 from _timing import print_control_timings  # noqa: E402  (benchmarks/ is the script's folder)
 
 X = np.array([1.0, 0.5, 0.0])
@@ -61,12 +64,12 @@ def main() -> None:
     print("Wall-clock p50/p95 from `explorer.timings`; CPU p95 from `time.process_time` (what the redraw costs")
     print("on an idle core: on a machine shared with other jobs the wall clock is longer).\n")
     cases = [
-        ("explore_argmax_steps", "tau", list(np.geomspace(0.01, 10, 20)), 0.030),
-        ("explore_estimate_histogram", "tau", list(np.geomspace(0.003, 10, 20)), 0.030),
-        ("explore_bias_variance", "n", [3, 10, 30, 100, 300, 1000, 1, 3, 10, 30], 1.0),
-        ("explore_bias_variance", "x1", [0.0, 0.5, 1.5, -1.0, 2.0], 1.0),
+        (explore_argmax_steps, "tau", log_grid(0.01, 10)[::3] * 2, 0.030),  # positions of the temperature slider
+        (explore_estimate_histogram, "tau", log_grid(0.003, 10)[::2] * 2, 0.030),
+        (explore_bias_variance, "n", [3, 10, 30, 100, 300, 1000, 1, 3, 10, 30], 1.0),
+        (explore_bias_variance, "x1", [0.0, 0.5, 1.5, -1.0, 2.0], 1.0),
     ]
-    print_control_timings(gradients, cases)
+    print_control_timings(cases)
 
 
 if __name__ == "__main__":

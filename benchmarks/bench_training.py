@@ -24,7 +24,11 @@ from gumbel_utils.registry import ESTIMATORS  # noqa: E402
 from gumbel_utils.relaxed_toy import relaxed_toy_minimizer  # noqa: E402
 from gumbel_utils.schedules import anneal  # noqa: E402
 from gumbel_utils.training import train_logits, train_toy  # noqa: E402
-from gumbel_utils.viz import training as views  # noqa: E402
+from gumbel_utils.viz.annealing import explore_annealing  # noqa: E402
+from gumbel_utils.viz.controls import log_grid  # noqa: E402
+from gumbel_utils.viz.rebar import explore_rebar_variance  # noqa: E402
+from gumbel_utils.viz.relaxed_toy import explore_relaxed_toy  # noqa: E402
+from gumbel_utils.viz.training_curves import explore_training  # noqa: E402
 from _timing import print_control_timings  # noqa: E402  (benchmarks/ is the script's folder)
 
 X = np.array([1.0, 0.5, 0.0])
@@ -83,15 +87,15 @@ def main() -> None:
 
     print("\n## Notebook 4 explorers (update + draw + PNG per control change)\n")
     cases = [
-        ("explore_relaxed_toy", "tau", list(10.0 ** np.arange(-2.0, 1.01, 0.125)), 0.030),
-        ("explore_rebar_variance", "tau", list(10.0 ** np.arange(-2.0, 1.01, 0.125)), 0.030),
-        ("explore_rebar_variance", "eta", list(np.round(np.arange(-0.5, 2.51, 0.1), 2)), 0.030),
-        ("explore_relaxed_toy", "t", [0.499, 0.3, 0.4, 0.49], 1.0),
-        ("explore_training", "tau", [0.1, 0.2, 1.0, 3.0, 0.05], 1.0),
-        ("explore_training", "n", [1, 16, 64], 1.0),
-        ("explore_annealing", "tau_min", [0.2, 0.5, 0.01, 0.1], 1.0),
+        (explore_relaxed_toy, "tau", log_grid(0.01, 10), 0.030),  # every position of the temperature slider
+        (explore_rebar_variance, "tau", log_grid(0.01, 10), 0.030),
+        (explore_rebar_variance, "eta", list(np.round(np.arange(-0.5, 2.51, 0.1), 2)), 0.030),
+        (explore_relaxed_toy, "t", [0.499, 0.3, 0.4, 0.49], 1.0),
+        (explore_training, "tau", [0.1, 0.2, 1.0, 3.0, 0.05], 1.0),
+        (explore_training, "n", [1, 16, 64], 1.0),
+        (explore_annealing, "tau_min", [0.2, 0.5, 0.01, 0.1], 1.0),
     ]
-    print_control_timings(views, cases)
+    print_control_timings(cases)
 
 
 if __name__ == "__main__":

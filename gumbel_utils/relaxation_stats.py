@@ -22,6 +22,7 @@ from ._validation import check_logits, check_tau
 from .concrete import concrete_log_prob, gumbel_softmax
 from .numerics import softmax
 from .simplex import SimplexGrid
+from .stats import density_histogram, frequencies
 
 __all__ = [
     "relaxation_path",
@@ -37,6 +38,8 @@ __all__ = [
     "interior_mode_threshold",
     "is_convex_on_grid",
     "edge_exponent",
+    "BinaryHistogram",
+    "binary_concrete_histogram",
 ]
 
 
@@ -482,3 +485,36 @@ def edge_exponent(logits: ArrayLike, tau: float, eps: ArrayLike, *, ratio: float
         return concrete_log_prob(y, x, t)
 
     return (log_p(e * ratio) - log_p(e)) / math.log(ratio)
+
+
+class BinaryHistogram(NamedTuple):
+    """Binary Concrete samples on (0, 1) as a density histogram, and their share above 1/2."""
+
+    edges: np.ndarray  #: bin edges on [0, 1], (B + 1,)
+    heights: np.ndarray  #: density of each bin (:func:`~gumbel_utils.stats.density_histogram`), (B,)
+    above: float  #: share of the samples above 1/2 (an estimate of P(y > 1/2) = sigmoid(x) at every tau)
+    above_se: float  #: its binomial standard error
+
+
+def binary_concrete_histogram(samples: ArrayLike, *, bins: int = 40) -> BinaryHistogram:
+    r"""Density histogram of binary Concrete samples on ``bins`` equal bins of [0, 1], and :math:`\hat P(y > 1/2)`.
+
+    Parameters
+    ----------
+    samples : array_like, shape (N,)
+        Draws of :func:`~gumbel_utils.concrete.sample_binary_concrete` (values in [0, 1]).
+    bins : int, optional
+        Number of bins.
+
+    Examples
+    --------
+    >>> h = binary_concrete_histogram([0.1, 0.2, 0.7, 0.9], bins=2)
+    >>> h.heights, h.above
+    (array([1., 1.]), 0.5)
+    """
+    y = np.asarray(samples, dtype=np.float64).ravel()
+    if y.size == 0 or not np.isfinite(y).all() or (y < 0).any() or (y > 1).any():
+        raise ValueError("samples must be a non-empty array of numbers in [0, 1]")
+    edges = np.linspace(0.0, 1.0, int(bins) + 1)
+    share, se = frequencies((y > 0.5).astype(np.int64), 2)
+    return BinaryHistogram(edges, density_histogram(y, edges), float(share[1]), float(se[1]))

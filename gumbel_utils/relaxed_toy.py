@@ -45,6 +45,7 @@ __all__ = [
     "relaxed_toy_argmin",
     "relaxed_toy_threshold",
     "relaxed_toy_curves",
+    "relaxed_toy_minimum",
 ]
 
 #: Trapezoid nodes in v (L = -theta + tau sinh v), on [-V, V] with V = asinh((|theta| + 50) / tau).
@@ -349,3 +350,41 @@ def relaxed_toy_curves(target: float, taus: ArrayLike, p: ArrayLike) -> tuple[np
     theta = logistic_from_uniform(pp)  # logit p: the logistic quantile (pp is never clipped: 0 < pp < 1)
     p_star = np.asarray(relaxed_toy_minimizer(t, tt), dtype=np.float64)
     return p_star, np.asarray(relaxed_toy_objective(theta[None, :], t, tt[:, None])), toy_objective_exact(theta, t)
+
+
+def relaxed_toy_minimum(target: float, tau: ArrayLike) -> tuple[float, float] | tuple[np.ndarray, np.ndarray]:
+    r"""The relaxed minimiser :math:`p^*` and the relaxed objective there, :math:`R_\tau(p^*)`, at each temperature.
+
+    Where the minimiser runs away to :math:`p^* = 0` (:math:`\theta \to -\infty`, every relaxed
+    sample at 0) the minimum is the limit :math:`R_\tau \to t^2`.
+
+    Parameters
+    ----------
+    target : float in [0, 1]
+        The target :math:`t` of :math:`f(b) = (b - t)^2`.
+    tau : float or array_like, shape (T,)
+        Temperatures > 0.
+
+    Returns
+    -------
+    p_star, minimum : float, or ndarray of shape (T,) for an array of temperatures
+
+    Examples
+    --------
+    >>> p, r = relaxed_toy_minimum(0.45, 1.0)
+    >>> round(p, 3), round(r, 4)
+    (0.377, 0.0817)
+    >>> relaxed_toy_minimum(0.45, 0.05)
+    (0.0, 0.2025)
+    """
+    t = check_target(target)
+    tt, scalar = check_tau_grid(tau, "tau")
+    theta = np.asarray(relaxed_toy_argmin(t, tt), dtype=np.float64).reshape(-1)
+    finite = np.isfinite(theta)
+    p_star = np.where(finite, sigmoid(np.where(finite, theta, 0.0)), 0.0)
+    minimum = np.full(tt.shape, t * t)
+    if finite.any():
+        minimum[finite] = relaxed_toy_objective(theta[finite], t, tt[finite])
+    if scalar:
+        return float(p_star[0]), float(minimum[0])
+    return p_star, minimum

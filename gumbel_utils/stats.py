@@ -10,7 +10,20 @@ from scipy import stats
 
 from ._validation import as_real_array
 
-__all__ = ["frequencies", "total_variation", "GoodnessOfFit", "goodness_of_fit", "expected_total_variation", "running_mean"]
+__all__ = [
+    "frequencies",
+    "total_variation",
+    "GoodnessOfFit",
+    "goodness_of_fit",
+    "expected_total_variation",
+    "running_mean",
+    "density_histogram",
+    "empirical_cdf",
+    "count_changed",
+    "gumbel_density",
+    "MaxStability",
+    "max_stability",
+]
 
 
 def _check_probs(probs: ArrayLike, name: str = "probs") -> np.ndarray:
@@ -214,3 +227,146 @@ def running_mean(values: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     mean = np.cumsum(v) / n
     var = np.maximum(np.cumsum(v * v) / n - mean**2, 0.0)
     return mean, np.sqrt(var / n)
+
+
+def density_histogram(values: ArrayLike, edges: ArrayLike) -> np.ndarray:
+    r"""Histogram of ``values`` as a density over all of them: heights :math:`n_j / (N\,\Delta_j)`.
+
+    Unlike ``numpy.histogram(..., density=True)``, the heights are divided by the number of
+    all values N, also those outside ``edges``: so the bars estimate the density itself (drawn
+    against an exact density, they agree in expectation), not the density given the range.
+
+    Parameters
+    ----------
+    values : array_like
+        Finite numbers (any shape; flattened).
+    edges : array_like, shape (B + 1,)
+        Increasing bin edges.
+
+    Returns
+    -------
+    ndarray, shape (B,)
+        The height of each bin (the last bin holds its right edge, as in ``numpy.histogram``).
+
+    Examples
+    --------
+    >>> density_histogram([0.1, 0.2, 0.7, 5.0], [0.0, 0.5, 1.0])
+    array([1. , 0.5])
+    """
+    v = as_real_array(values, "values").ravel()
+    e = as_real_array(edges, "edges")
+    if v.size == 0 or not np.isfinite(v).all():
+        raise ValueError("values must be a non-empty array of finite numbers")
+    if e.ndim != 1 or e.size < 2 or not np.isfinite(e).all() or (np.diff(e) <= 0).any():
+        raise ValueError("edges must be a 1-D increasing array of at least 2 finite numbers")
+    counts, _ = np.histogram(v, bins=e)
+    return counts / (v.size * np.diff(e))
+
+
+def empirical_cdf(values: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    r"""The empirical CDF of ``values``: the sorted values and :math:`\hat F = i / N` at the i-th of them.
+
+    Parameters
+    ----------
+    values : array_like, shape (N,)
+        Finite numbers.
+
+    Returns
+    -------
+    x, cdf : ndarray, shape (N,)
+
+    Examples
+    --------
+    >>> x, F = empirical_cdf([3.0, 1.0, 2.0, 2.0])
+    >>> x.tolist(), F.tolist()
+    ([1.0, 2.0, 2.0, 3.0], [0.25, 0.5, 0.75, 1.0])
+    """
+    v = as_real_array(values, "values")
+    if v.ndim != 1 or v.size == 0 or not np.isfinite(v).all():
+        raise ValueError(f"values must be a non-empty 1-D array of finite numbers, got shape {v.shape}")
+    return np.sort(v), np.arange(1, v.size + 1) / v.size
+
+
+def count_changed(before: ArrayLike, after: ArrayLike) -> int:
+    """How many entries differ between two arrays of samples of the same shape (e.g. before and after a shift).
+
+    Parameters
+    ----------
+    before, after : array_like
+        Samples of equal shape.
+
+    Examples
+    --------
+    >>> count_changed([0, 1, 2, 2], [0, 2, 2, 1])
+    2
+    """
+    a, b = np.asarray(before), np.asarray(after)
+    if a.shape != b.shape:
+        raise ValueError(f"before and after must have the same shape, got {a.shape} and {b.shape}")
+    return int(np.count_nonzero(a != b))
+
+
+def gumbel_density(g: ArrayLike, loc: float = 0.0) -> np.ndarray:
+    r"""Density of the Gumbel law with location ``loc`` (scale 1): :math:`e^{-(g - \mu) - e^{-(g - \mu)}}`.
+
+    Parameters
+    ----------
+    g : array_like
+        Where to evaluate it.
+    loc : float, optional
+        The location :math:`\mu` (the law of :math:`\max_k (x_k + g_k)` has :math:`\mu = \operatorname{logsumexp}(x)`).
+
+    Examples
+    --------
+    >>> round(float(gumbel_density(0.0)), 4)   # e^{-1}
+    0.3679
+    """
+    return stats.gumbel_r.pdf(as_real_array(g, "g"), loc=float(loc))
+
+
+class MaxStability(NamedTuple):
+    r"""Histograms of :math:`M = \max_k (x_k + g_k)` given each winner k, and the Gumbel law they share."""
+
+    loc: float  #: the location logsumexp(x) of the law of M
+    edges: np.ndarray  #: bin edges, (B + 1,)
+    density: dict  #: winner k -> density of M given k (:func:`density_histogram` of those maxima), (B,)
+    count: dict  #: winner k -> how many draws k won
+
+
+def max_stability(index: ArrayLike, maximum: ArrayLike, logits: ArrayLike, *, bins: int = 60) -> MaxStability:
+    r"""The max-stability check: the law of :math:`M = \max_k (x_k + g_k)` given each winner k.
+
+    Whichever k wins, :math:`M \sim \mathrm{Gumbel}(\operatorname{logsumexp}(x))`; the histograms are
+    :func:`density_histogram` of the maxima won by each k, on ``bins`` bins over
+    :math:`[\mu - 3, \mu + 7]`. Winners that never won are left out.
+
+    Parameters
+    ----------
+    index, maximum : array_like, shape (N,)
+        The winners and the maxima, as :func:`gumbel_utils.perturbed_max` returns them.
+    logits : array_like, shape (K,)
+        The logits x.
+    bins : int, optional
+        Number of bins.
+
+    Examples
+    --------
+    >>> r = max_stability([0, 1, 1], [0.5, 1.0, 2.0], [0.0, 0.0], bins=10)
+    >>> round(r.loc, 4), sorted(r.count.items())
+    (0.6931, [(0, 1), (1, 2)])
+    """
+    from scipy.special import logsumexp
+
+    x = as_real_array(logits, "logits")
+    k = np.asarray(index)
+    m = as_real_array(maximum, "maximum")
+    if x.ndim != 1 or k.shape != m.shape or m.ndim != 1:
+        raise ValueError("logits must be 1-D and index, maximum 1-D arrays of the same length")
+    loc = float(logsumexp(x))
+    edges = np.linspace(loc - 3.0, loc + 7.0, int(bins) + 1)
+    density, count = {}, {}
+    for j in range(x.size):
+        won = m[k == j]
+        if won.size:
+            density[j], count[j] = density_histogram(won, edges), int(won.size)
+    return MaxStability(loc, edges, density, count)

@@ -21,7 +21,8 @@ from ._kernels import fill_gumbel, softmax_jvp, tempered_softmax
 from .conditional import rebar
 from .gradient_stats import bias_variance_from_estimates
 
-__all__ = ["logit_scale", "RebarEta", "rebar_eta_variance", "Float32Row", "float32_pitfalls"]
+__all__ = ["logit_scale", "RebarEta", "rebar_eta_variance", "Float32Row", "float32_pitfalls", "RunBand", "run_band",
+           "GapByTau", "final_gap_by_tau"]
 
 
 def logit_scale(theta: ArrayLike, tau: float, *, n_samples: int = 2000, threshold: float = 0.99,
@@ -255,3 +256,59 @@ def float32_pitfalls(logits: ArrayLike, f: Any, taus: ArrayLike, *, n_samples: i
                                    shares["32"][0], shares["64"][0], shares["32"][1], shares["64"][1],
                                    shares["32"][2], shares["64"][2], err, se))
     return rows
+
+
+class RunBand(NamedTuple):
+    """Several runs of one training, step by step: their median and their range (the band a figure draws)."""
+
+    median: np.ndarray  #: median over the runs at each step, (S,)
+    low: np.ndarray  #: smallest run at each step, (S,)
+    high: np.ndarray  #: largest run at each step, (S,)
+
+
+def run_band(values: ArrayLike) -> RunBand:
+    """Median and range over R runs of a quantity recorded at every step (``Trajectory.objective``, ``ToyTrajectory.p``).
+
+    Parameters
+    ----------
+    values : array_like, shape (R, S)
+        One row per run.
+
+    Examples
+    --------
+    >>> run_band([[1.0, 4.0], [3.0, 2.0], [2.0, 0.0]])
+    RunBand(median=array([2., 2.]), low=array([1., 0.]), high=array([3., 4.]))
+    """
+    v = as_real_array(values, "values")
+    if v.ndim != 2 or v.size == 0:
+        raise ValueError(f"values must have shape (runs, steps), got {v.shape}")
+    return RunBand(np.median(v, axis=0), v.min(axis=0), v.max(axis=0))
+
+
+class GapByTau(NamedTuple):
+    """Final gaps to the optimum against a fixed temperature: the mean over runs, its standard error, the best tau."""
+
+    mean: np.ndarray  #: mean final gap over the runs at each tau, (T,)
+    se: np.ndarray  #: its standard error, (T,)
+    best: int  #: index of the tau with the smallest mean gap
+
+
+def final_gap_by_tau(gaps: ArrayLike) -> GapByTau:
+    """Mean final gap (with its standard error) at each fixed temperature, and which temperature trains best.
+
+    Parameters
+    ----------
+    gaps : array_like, shape (T, R)
+        The gap to the optimum at the end of each of R runs (``Trajectory.gap()``), for T temperatures.
+
+    Examples
+    --------
+    >>> g = final_gap_by_tau([[0.3, 0.5], [0.1, 0.2], [0.4, 0.4]])
+    >>> g.mean, g.best
+    (array([0.4 , 0.15, 0.4 ]), 1)
+    """
+    g = as_real_array(gaps, "gaps")
+    if g.ndim != 2 or g.shape[1] < 2:
+        raise ValueError(f"gaps must have shape (taus, runs) with at least 2 runs, got {g.shape}")
+    mean = g.mean(axis=1)
+    return GapByTau(mean, g.std(axis=1, ddof=1) / np.sqrt(g.shape[1]), int(np.argmin(mean)))

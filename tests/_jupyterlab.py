@@ -42,8 +42,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+#: What ``make lab`` installs as JupyterLab's defaults (``tools/jupyterlab/overrides.json``: no news, code and
+#: printed outputs at 15 px); the test server uses it too, so the browser tests see what a class sees.
+LAB_OVERRIDES = Path(__file__).resolve().parents[1] / "tools" / "jupyterlab" / "overrides.json"
+
+
 def _write_settings(settings_dir: Path) -> None:
+    settings = json.loads(LAB_OVERRIDES.read_text()) if LAB_OVERRIDES.exists() else {}
     for plugin, values in LAB_SETTINGS.items():
+        settings[plugin] = {**settings.get(plugin, {}), **values}
+    for plugin, values in settings.items():
         package, name = plugin.rsplit(":", 1)
         path = settings_dir / package / f"{name}.jupyterlab-settings"
         path.parent.mkdir(parents=True, exist_ok=True)

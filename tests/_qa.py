@@ -44,7 +44,7 @@ LIVE_RECOMPUTE_BUDGET_S = 1.0
 NOTEBOOK_BUDGET_S = {"03_": 30.0, "04_": 60.0, "05_": 120.0, "06_": 120.0, "07_": 30.0}  # 05 and 06 train small VAEs from scratch
 DEFAULT_NOTEBOOK_BUDGET_S = 20.0
 #: Modules of gumbel_utils.viz that hold infrastructure, not topics.
-_INFRASTRUCTURE = {"explorer", "style"}
+_INFRASTRUCTURE = {"explorer", "style", "controls"}
 
 
 # --------------------------------------------------------------------------- notebooks

@@ -13,8 +13,15 @@ explorer on the page (the ``gu-explorer`` box of :class:`gumbel_utils.viz.Explor
   is at least 14 px (``getComputedStyle``), and controls plus figure fit in the
   visible notebook area (their height at most the scroll container's height, no
   horizontal overflow);
+* nothing cut, everything named: no control label, readout or dropdown value is cut
+  (the text's width against its box), every slider handle has an accessible name and
+  reads its readout (tau itself, "0.03") as ``aria-valuetext``, before and after the
+  arrow keys move it;
 * alive: focus one of its sliders, press the arrow keys and check that the figure
-  changed. Worked solutions (cells tagged ``solution``) must stay hidden
+  changed.
+
+Printed outputs and code are at least 15 px (``make lab``'s JupyterLab settings,
+``tools/jupyterlab/overrides.json``, which the test server uses too). Worked solutions (cells tagged ``solution``) must stay hidden
 after Run All: every ``<details>`` of the rendered markdown closed, and no output
 of a code solution visible unasked (its output area collapsed, or everything in
 it inside a closed ``<details>``). Screenshots (whole page, the Exercises section,
@@ -47,6 +54,15 @@ REDRAW_TIMEOUT_S = 30
 VIEWPORT = {"width": 1280, "height": 720}
 #: Smallest on-screen text, figure and widgets (CSS px).
 MIN_TEXT_CSS_PX = 14.0
+#: Printed outputs (the numbers the lesson plan's misconceptions point to) and code: at least the figures' 15 px,
+#: from the back row (``make lab``'s tools/jupyterlab/overrides.json sets JupyterLab's code font size).
+MIN_OUTPUT_CSS_PX = 15.0
+
+_OUTPUT_FONTS_JS = """() => {
+  const px = sel => [...document.querySelectorAll(sel)].filter(e => e.checkVisibility())
+    .map(e => parseFloat(getComputedStyle(e).fontSize));
+  return {pre: px('.jp-OutputArea-output pre'), code: px('.jp-CodeCell .cm-content')};
+}"""
 
 
 # Module scope, not session: Playwright's sync API runs its own event loop in this thread until
@@ -209,12 +225,53 @@ _MEASURE_JS = """(root) => {
   const box = root.getBoundingClientRect();
   const area = root.closest('.jp-OutputArea-output').getBoundingClientRect();
   const smallest = texts.reduce((a, b) => (b.px < a.px ? b : a), {text: '', px: Infinity});
+  // Cut text: a label or readout whose text reaches past its box (an ellipsis), a dropdown whose chosen value is
+  // wider than the select less its padding (the arrow). scrollWidth rounds (an overflow of 0.4 px already shows
+  // an ellipsis and still reads scrollWidth == clientWidth) and counts MathJax's hidden assistive markup, so the
+  // drawn text itself is measured: its text nodes and MathJax's glyphs (mjx-c), outside mjx-assistive-mml.
+  const inkRight = el => {
+    let right = -Infinity;
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      if (!n.textContent.trim() || n.parentElement.closest('mjx-assistive-mml')) continue;
+      const r = document.createRange(); r.selectNodeContents(n);
+      for (const rect of r.getClientRects()) right = Math.max(right, rect.right);
+    }
+    for (const g of el.querySelectorAll('mjx-c'))
+      if (!g.closest('mjx-assistive-mml')) right = Math.max(right, g.getBoundingClientRect().right);
+    return right;
+  };
+  const cut = [];
+  for (const el of root.querySelectorAll('.widget-label, .widget-readout')) {
+    if (!el.checkVisibility() || !el.textContent.trim()) continue;
+    const cs = getComputedStyle(el), box = el.getBoundingClientRect();  // fractional (clientWidth is rounded)
+    const end = box.right - parseFloat(cs.paddingRight) - parseFloat(cs.borderRightWidth);
+    const right = inkRight(el);
+    if (right > end + 0.05)
+      cut.push({text: el.textContent.trim(), width: right - box.left, room: end - box.left});
+  }
+  const ctx = document.createElement('canvas').getContext('2d');
+  for (const sel of root.querySelectorAll('select')) {
+    if (!sel.checkVisibility() || sel.selectedIndex < 0) continue;
+    const cs = getComputedStyle(sel); ctx.font = cs.font;
+    const text = sel.options[sel.selectedIndex].text;
+    const room = sel.getBoundingClientRect().width - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight)
+      - parseFloat(cs.borderLeftWidth) - parseFloat(cs.borderRightWidth);
+    if (ctx.measureText(text).width > room + 0.05) cut.push({text, width: ctx.measureText(text).width, room});
+  }
+  // Accessible name and value of every slider handle and dropdown: the readout (tau itself), not the position.
+  const aria = [...root.querySelectorAll('.widget-slider')].filter(w => w.checkVisibility()).map(w => {
+    const h = w.querySelector('.noUi-handle'), r = w.querySelector('.widget-readout');
+    return {name: h.getAttribute('aria-label'), valuetext: h.getAttribute('aria-valuetext'),
+            readout: r ? r.textContent.trim() : null, log: w.classList.contains('gu-log')};
+  });
   return {figureTextPx: cls ? Number(cls.slice('gu-min-text-px-'.length)) / 100 : null,
           naturalWidth: img.naturalWidth, naturalHeight: img.naturalHeight, renderedWidth: rect.width, scale,
           labelPx: smallest.px, smallestLabel: smallest.text, nLabels: texts.length,
           height: box.height, width: box.width, visibleHeight: sc ? sc.clientHeight : window.innerHeight,
           outputWidth: area.width, overflowX: root.scrollWidth > root.clientWidth + 1 || box.right > area.right + 1,
-          side: !!root.querySelector('.gu-side')};
+          side: !!root.querySelector('.gu-side'), cut, aria,
+          unnamedDropdowns: [...root.querySelectorAll('select')].filter(s => !s.getAttribute('aria-label')).length};
 }"""
 
 
@@ -237,6 +294,16 @@ def _readability_problems(i: int, m: dict) -> list[str]:
         )
     if m["nLabels"] and m["labelPx"] < MIN_TEXT_CSS_PX:
         problems.append(f"explorer {i}: widget text {m['smallestLabel']!r} is {m['labelPx']:.1f} px < {MIN_TEXT_CSS_PX}")
+    for c in m["cut"]:
+        problems.append(f"explorer {i}: {c['text']!r} is cut ({c['width']:.1f} px of text in {c['room']:.1f} px)")
+    for a in m["aria"]:
+        if not a["name"]:
+            problems.append(f"explorer {i}: a slider (readout {a['readout']!r}) has no accessible name (aria-label)")
+        if a["readout"] and a["valuetext"] != a["readout"]:
+            problems.append(f"explorer {i}: slider {a['name']!r} reads {a['valuetext']!r} to a screen reader, "
+                            f"its readout says {a['readout']!r}")
+    if m["unnamedDropdowns"]:
+        problems.append(f"explorer {i}: {m['unnamedDropdowns']} dropdowns without an accessible name")
     if not m["fits"]:
         problems.append(
             f"explorer {i}: controls + figure {m['width']:.0f} x {m['height']:.0f} px do not fit the visible notebook "
@@ -279,6 +346,8 @@ def test_notebook_in_jupyterlab(page, lab, path):
 
     errors = _error_outputs(page)
     assert not errors, f"{path.name}: outputs with errors after Run All ({run_seconds:.1f} s):\n" + "\n".join(errors)
+    fonts = page.evaluate(_OUTPUT_FONTS_JS)
+    small_fonts = {kind: min(sizes) for kind, sizes in fonts.items() if sizes and min(sizes) < MIN_OUTPUT_CSS_PX}
 
     # Worked solutions stay hidden after Run All: <details> closed, code solution outputs collapsed.
     if page.evaluate(_SCROLL_TO_EXERCISES_JS):
@@ -328,6 +397,13 @@ def test_notebook_in_jupyterlab(page, lab, path):
         page.wait_for_function(KERNEL_IDLE_JS, timeout=REDRAW_TIMEOUT_S * 1000, polling=250)
         page.wait_for_timeout(300)
         value_after = handle.get_attribute("aria-valuenow")
+        readout = handle.locator("xpath=ancestor::div[contains(@class,'widget-slider')][1]"
+                                 "//div[contains(@class,'widget-readout')]").first.inner_text().strip()
+        m["keyboard"] = {"slider": label, "aria-valuetext": handle.get_attribute("aria-valuetext"), "readout": readout,
+                         "aria-label": handle.get_attribute("aria-label")}
+        if m["keyboard"]["aria-valuetext"] != readout:
+            unreadable.append(f"explorer {i}: after the arrow keys, slider {label!r} reads "
+                              f"{m['keyboard']['aria-valuetext']!r} to a screen reader, its readout {readout!r}")
         if image.get_attribute("src") == src_before or image.screenshot() == pixels_before:
             unchanged.append(
                 f"explorer {i}: slider {label!r} moved by the keyboard (position {value_before} -> {value_after}), "
@@ -340,6 +416,8 @@ def test_notebook_in_jupyterlab(page, lab, path):
     errors = _error_outputs(page)
     assert not errors, f"{path.name}: outputs with errors after moving sliders:\n" + "\n".join(errors)
     assert not unchanged, f"{path.name}: " + "; ".join(unchanged)
+    assert not small_fonts, (f"{path.name}: printed outputs and code below {MIN_OUTPUT_CSS_PX} px (the back row): "
+                             f"{small_fonts} (tools/jupyterlab/overrides.json sets code-font-size)")
     assert not unreadable, (
         f"{path.name} at {VIEWPORT['width']} x {VIEWPORT['height']} (screenshots {artifacts}/{stem}-explorer*-screen.png):\n"
         + "\n".join(unreadable)
@@ -355,6 +433,7 @@ def test_notebook_in_jupyterlab(page, lab, path):
         + "; ".join(f"#{i}: text {m['figureTextCssPx']:.1f} px, labels {m['labelPx']:.0f} px, "
                     f"{m['width']:.0f}x{m['height']:.0f}/{m['visibleHeight']:.0f} px" for i, m in enumerate(measured))
         + ", "
-        f"{time.perf_counter() - t0:.1f} s in all; blocked requests: {len(page.blocked)}; "
+        f"{time.perf_counter() - t0:.1f} s in all; printed outputs {min(fonts['pre'], default=None)} px, "
+        f"code {min(fonts['code'], default=None)} px; blocked requests: {len(page.blocked)}; "
         f"page errors: {page.page_errors[:3]}"
     )

@@ -111,7 +111,8 @@ def _solution_3_2(f=None, tau=1e-4):
 
 
 def _solution_3_3(estimator="gumbel_softmax_grad"):
-    from gumbel_utils.gradient_stats import TAU_GRID, bias_variance, mse_optimal_tau
+    from gumbel_utils.gradient_stats import TAU_GRID, bias_variance
+    from gumbel_utils.tau_star import mse_optimal_tau
     from gumbel_utils.objectives import OBJECTIVES
 
     r = bias_variance(estimator, X3, OBJECTIVES["cubic"], TAU_GRID, n_samples=20_000, rng=11)

@@ -8,7 +8,9 @@ warm-up that moved every control through its values: bounded caches are not leak
 The contract of CONTRIBUTING.md is checked for every builder and every ``plot_*``:
 keyword-only ``seed`` (never ``rng``) and ``ax``/``axes``, artists only in
 ``explorer.artists``, settings passed to ``Explorer`` (no function attributes), no
-``plt.subplots`` in the viz modules, figures sized and lettered for a lecture hall.
+``plt.subplots`` in the viz modules, figures sized and lettered for a lecture hall, controls declared
+with ``viz.controls`` (every temperature the one log-tau slider), and no two series of a legend told
+apart by colour alone under simulated colour-vision deficiencies (``tests/_cvd.py``).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pytest
 
+import _cvd
 import _qa
 import gumbel_utils.viz as viz
 from gumbel_utils.viz import Explorer
@@ -57,6 +60,27 @@ def test_builds_with_no_arguments(spec):
     assert plt.get_fignums() == figures_before, f"{spec.id}: building opened pyplot figures (use new_figure)"
     unknown = [n for n, c in explorer.controls.items() if _qa.control_kind(c) == "other"]
     assert not unknown, f"{spec.id}: controls of a kind the gates cannot drive: {unknown}"
+    # figures for every eye (tests/test_viz_colours.py): no two series apart by colour alone under a CVD simulation
+    confusable = _cvd.figure_problems(explorer.fig, spec.id)
+    assert not confusable, "\n".join(confusable)
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=IDS)
+def test_controls_are_declared_and_every_temperature_is_the_one_tau_slider(spec):
+    """One way to declare controls (viz.controls): each widget comes from the factory, each tau is a LogTau."""
+    from gumbel_utils.viz.controls import log_grid
+
+    explorer = _build(spec)
+    by_hand = [n for n, c in explorer.controls.items() if "gu-control" not in c._dom_classes]
+    assert not by_hand, f"{spec.id}: controls built by hand, not by viz.controls.make_controls: {by_hand}"
+    for name, control in explorer.controls.items():
+        if name.startswith("tau") or control.description.startswith("τ"):
+            assert "gu-log" in control._dom_classes, f"{spec.id}: {name!r} is not the log-tau slider (LogTau)"
+            values = [v for _label, v in control.options]
+            grid = log_grid(values[0] * (1 - 1e-12), values[-1] * (1 + 1e-12))
+            assert set(grid) <= set(values), f"{spec.id}: {name!r} does not move over the course's tau grid"
+            assert "τ" in control.tooltip or "tau" in control.tooltip, f"{spec.id}: {name!r} has no accessible name"
+        assert control.tooltip, f"{spec.id}: control {name!r} has no accessible name (tooltip)"
 
 
 @pytest.mark.slow

@@ -23,6 +23,7 @@ modification). Chromium and the skip rules are those of ``tests/test_browser.py`
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys

@@ -229,6 +229,10 @@ def _check_app(page, base: str, notebook: Path, log_path: Path) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{notebook.stem}-top.png"))
     code_shown = page.locator(".jp-InputArea-editor:visible, .jp-CodeMirrorEditor:visible").count()
     assert code_shown == 0 and "import numpy" not in page.inner_text("body"), "Voila shows code"
+    # Printed numbers (what the lesson plan's misconceptions point to) readable from the back row: >= 15 px.
+    printed = page.evaluate("""() => [...document.querySelectorAll('.jp-OutputArea-output pre')]
+      .filter(e => e.checkVisibility()).map(e => parseFloat(getComputedStyle(e).fontSize))""")
+    assert printed and min(printed) >= 15, f"printed outputs at {sorted(set(printed))} px in make present (>= 15 px)"
 
     # A slider moved with the keyboard redraws the figure.
     first = explorers.first
@@ -245,6 +249,12 @@ def _check_app(page, base: str, notebook: Path, log_path: Path) -> None:
                            arg=[image.element_handle(), before], timeout=REDRAW_TIMEOUT_S * 1000, polling=200)
     page.wait_for_timeout(300)
     first.screenshot(path=str(ARTIFACTS / f"{notebook.stem}-explorer0-after.png"))
+    # a screen reader hears the slider's readout and its name (the Explorer's page script runs in Voila too)
+    readout = handle.locator("xpath=ancestor::div[contains(@class,'widget-slider')][1]"
+                             "//div[contains(@class,'widget-readout')]").first.inner_text().strip()
+    assert handle.get_attribute("aria-valuetext") == readout and handle.get_attribute("aria-label"), (
+        f"slider reads {handle.get_attribute('aria-valuetext')!r} (readout {readout!r}), "
+        f"named {handle.get_attribute('aria-label')!r}")
 
     # Readability at 1280 x 720, every explorer of the page.
     problems = []

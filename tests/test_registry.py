@@ -62,13 +62,13 @@ def test_registering_one_estimator_is_all_it_takes():
                          batch_size=50, rng=0)
         assert hist.estimator == "toy" and np.isfinite(hist.test_nelbo[-1])
         # figures: the bias/variance explorer draws it with its own style, and the training explorer lists it
-        from gumbel_utils.viz import gradients, training
+        from gumbel_utils.viz import bias_variance, training_curves
 
-        bv = gradients.explore_bias_variance(n_samples=2000)
+        bv = bias_variance.explore_bias_variance(n_samples=2000)
         legends = [ax.get_legend() for ax in bv.fig.axes if ax.get_legend()] + list(bv.fig.legends)
         labels = [t.get_text() for legend in legends for t in legend.get_texts()]
         assert "toy (constant baseline)" in labels
-        assert "toy" in training.explore_training(steps=20).state["final"]
+        assert "toy" in training_curves.explore_training(steps=20).state["final"]
         # the benchmark times every registered estimator
         import importlib
         import sys

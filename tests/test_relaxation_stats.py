@@ -148,3 +148,19 @@ def test_edge_exponent_is_the_secant_of_concrete_log_prob():
         edge_exponent(X, 0.3, [1e-3], edge=3)
     with pytest.raises(ValueError, match="tau"):
         edge_exponent(X, 0.0, [1e-3])
+
+
+def test_binary_concrete_histogram_density_and_share_above_half():
+    from gumbel_utils import sample_binary_concrete
+    from gumbel_utils.relaxation_stats import binary_concrete_histogram
+
+    y = sample_binary_concrete(0.5, 0.7, size=20_000, rng=2)
+    h = binary_concrete_histogram(y, bins=40)
+    ref, edges = np.histogram(y, bins=40, range=(0.0, 1.0), density=True)
+    np.testing.assert_allclose(h.heights, ref)
+    np.testing.assert_allclose(h.edges, edges)
+    q = 1.0 / (1.0 + np.exp(-0.5))  # P(y > 1/2) = sigmoid(x) at every tau
+    assert h.above == pytest.approx((y > 0.5).mean()) and abs(h.above - q) < 5 * h.above_se
+    assert h.above_se == pytest.approx(np.sqrt(h.above * (1 - h.above) / y.size))
+    with pytest.raises(ValueError, match="samples"):
+        binary_concrete_histogram([0.5, 1.5])

@@ -217,3 +217,19 @@ def test_notebook_section2_relaxed_toy_numbers():
     p = relaxed_toy_minimizer(0.499, taus)
     mid = (taus >= 0.05) & (taus <= 5)
     assert 0.48 < p[mid].min() and p[mid].max() < 0.5
+
+
+def test_relaxed_toy_minimum_is_the_minimiser_and_its_value():
+    from gumbel_utils.relaxed_toy import relaxed_toy_minimum
+
+    for t, tau in [(0.45, 1.0), (0.3, 2.0), (0.499, 0.1)]:
+        p, r = relaxed_toy_minimum(t, tau)
+        assert p == pytest.approx(relaxed_toy_minimizer(t, tau), abs=1e-15)
+        theta = np.log(p / (1 - p))
+        assert r == pytest.approx(relaxed_toy_objective(theta, t, tau), rel=1e-12)
+        grid = np.linspace(-6, 6, 2001)  # a brute-force grid never goes below it
+        assert r <= relaxed_toy_objective(grid, t, tau).min() + 1e-12
+    assert relaxed_toy_minimum(0.45, 0.05) == (0.0, 0.45**2)  # runs away to p = 0: R -> t^2
+    taus = [0.05, 0.3, 1.0, 3.0]  # an array of temperatures: the same numbers, one by one
+    p, r = relaxed_toy_minimum(0.45, taus)
+    np.testing.assert_allclose(np.column_stack([p, r]), [relaxed_toy_minimum(0.45, t) for t in taus], rtol=1e-12)

@@ -94,7 +94,7 @@ def test_grid_when_small_else_one_control_at_a_time_buttons_last():
 
 
 def test_compression_is_deterministic_and_close():
-    from gumbel_utils.viz.relaxation import explore_binary_concrete
+    from gumbel_utils.viz.binary_concrete import explore_binary_concrete
 
     png = bytes(explore_binary_concrete().image.value)
     once, again = site_frames.compress_frame(png), site_frames.compress_frame(png)
@@ -226,10 +226,10 @@ def test_export_cell_changes_no_output_of_the_notebook(tmp_path):
     build_site = _load("build_site")
     source = (
         "import numpy as np\n"
-        "from gumbel_utils.viz.relaxation import explore_relaxation_path\n"
+        "from gumbel_utils.viz.relaxation_path import explore_relaxation_path\n"
         "print('before', np.round(np.log([0.2, 0.3, 0.5]), 3))\n"
         "explorer = explore_relaxation_path(np.log([0.2, 0.3, 0.5]), tau=1.0, seed=0)\n"
-        "explorer.controls['seed'].max = 2  # a small explorer: 61 + 2 frames\n"
+        "explorer.controls['seed'].max = 2  # a small explorer: the full grid, 31 temperatures x 3 seeds\n"
         "display(explorer)"
     )
     runs = []
@@ -248,4 +248,4 @@ def test_export_cell_changes_no_output_of_the_notebook(tmp_path):
     shown = [o["data"]["application/vnd.jupyter.widget-view+json"]["model_id"] for o in exported.cells[0].outputs
              if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
     assert [e["model_id"] for e in manifest["explorers"]] == shown
-    assert manifest["explorers"][0]["frame_count"] == 61 + 2 and manifest["log"] == ""
+    assert manifest["explorers"][0]["frame_count"] == 31 * 3 and manifest["log"] == ""

@@ -92,3 +92,65 @@ def test_goodness_of_fit_single_possible_category():
 def test_goodness_of_fit_bad_probs(probs):
     with pytest.raises(ValueError, match="probs"):
         goodness_of_fit([0, 1], probs)
+
+
+# --------------------------------------------------------------------------- what the figures draw (moved out of viz)
+
+
+def test_density_histogram_estimates_the_density_over_all_values():
+    from gumbel_utils.sampling import sample_gumbel
+    from gumbel_utils.stats import density_histogram, gumbel_density
+
+    g = sample_gumbel(200_000, rng=0)
+    edges = np.linspace(-2.0, 6.0, 41)
+    heights = density_histogram(g, edges)
+    centres = 0.5 * (edges[1:] + edges[:-1])
+    # a bin's mass is a binomial share: 5 standard errors
+    se = np.sqrt(gumbel_density(centres) * np.diff(edges) / g.size) / np.diff(edges)
+    assert np.all(np.abs(heights - gumbel_density(centres)) < 5 * se + 2e-3)
+    # normalised by all values (some fall outside the edges), not by those inside
+    inside = (g >= edges[0]) & (g <= edges[-1])
+    assert (heights * np.diff(edges)).sum() == pytest.approx(inside.mean())
+    ref, _ = np.histogram(g, bins=edges, density=True)
+    np.testing.assert_allclose(heights, ref * inside.mean())
+    with pytest.raises(ValueError, match="edges"):
+        density_histogram(g, [1.0, 0.0])
+    with pytest.raises(ValueError, match="values"):
+        density_histogram([np.nan], edges)
+
+
+def test_empirical_cdf_count_changed_and_gumbel_density():
+    from scipy import stats as sps
+
+    from gumbel_utils.stats import count_changed, empirical_cdf, gumbel_density
+
+    x, cdf = empirical_cdf([2.0, -1.0, 5.0])
+    np.testing.assert_array_equal(x, [-1.0, 2.0, 5.0])
+    np.testing.assert_allclose(cdf, [1 / 3, 2 / 3, 1.0])
+    with pytest.raises(ValueError, match="values"):
+        empirical_cdf(np.zeros((2, 2)))
+    assert count_changed([1, 2, 3], [1, 2, 3]) == 0 and count_changed(np.arange(4), [0, 0, 0, 0]) == 3
+    with pytest.raises(ValueError, match="same shape"):
+        count_changed([1, 2], [1])
+    g = np.linspace(-3, 8, 12)
+    np.testing.assert_allclose(gumbel_density(g, loc=1.5), sps.gumbel_r.pdf(g, loc=1.5))
+    np.testing.assert_allclose(gumbel_density(g), np.exp(-g - np.exp(-g)))
+
+
+def test_max_stability_every_winner_sees_the_same_gumbel_law():
+    from gumbel_utils.sampling import perturbed_max
+    from gumbel_utils.stats import density_histogram, gumbel_density, max_stability
+
+    x = np.array([1.0, 0.0, -0.5])
+    index, maximum = perturbed_max(x, 100_000, rng=3)
+    r = max_stability(index, maximum, x, bins=40)
+    assert r.loc == pytest.approx(np.log(np.exp(x).sum()))
+    assert sorted(r.count) == [0, 1, 2] and sum(r.count.values()) == 100_000
+    centres = 0.5 * (r.edges[1:] + r.edges[:-1])
+    width = np.diff(r.edges)
+    for k, heights in r.density.items():
+        np.testing.assert_array_equal(heights, density_histogram(maximum[index == k], r.edges))
+        pdf = gumbel_density(centres, r.loc)
+        se = np.sqrt(pdf * width / r.count[k]) / width
+        assert np.all(np.abs(heights - pdf) < 5 * se + 3e-3)  # the law of M does not depend on who won
+    assert max_stability([0, 0], [1.0, 2.0], [0.0, 0.0]).count == {0: 2}  # k = 1 never won: left out

@@ -21,8 +21,8 @@ import pytest
 from gumbel_utils import gumbel_max, gumbel_softmax, goodness_of_fit, sample_gumbel, softmax, total_variation
 from gumbel_utils.binary_exact import exact_binary_moments
 from gumbel_utils.estimators import score_function_baseline_exact_mse
-from gumbel_utils.gradient_stats import (TAU_GRID, bias_variance, bias_variance_sweep, grid_minimum, mse_optimal_tau,
-                                         tau_limit_table)
+from gumbel_utils.gradient_stats import TAU_GRID, bias_variance, bias_variance_sweep, tau_limit_table
+from gumbel_utils.tau_star import grid_minimum, mse_optimal_tau
 from gumbel_utils.objectives import OBJECTIVES
 from gumbel_utils.relaxation_stats import interior_mode_threshold, log_convexity_threshold, monte_carlo_mean, relaxation_path
 from gumbel_utils.relaxed_toy import relaxed_toy_minimizer, relaxed_toy_threshold

@@ -246,7 +246,7 @@ def test_notebook_section5_best_tau_falls_with_the_batch_size():
     best = [taus_n[final[:, j, :].mean(axis=1).argmin()] for j in range(batch.size)]
     assert best[0] >= best[1] >= best[2] and best[0] > best[2]
     r3 = bias_variance("gumbel_softmax_grad", np.zeros(3), f, np.geomspace(0.01, 10, 41), n_samples=20_000, rng=25)
-    from gumbel_utils.gradient_stats import mse_optimal_tau
+    from gumbel_utils.tau_star import mse_optimal_tau
 
     star = [mse_optimal_tau(r3, int(n))[0] for n in batch]
     assert star[0] >= star[1] >= star[2] and star[0] > star[2]

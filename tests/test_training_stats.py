@@ -131,3 +131,22 @@ def test_notebook_sections6_7_logit_scale_and_float32():
     assert all(r.stable_nan32 == 0.0 for r in rows.values())
     assert rows[0.1].rounds_to_one32 > 0.25 and rows[0.1].rounds_to_one64 < 0.06  # y.max() == 1 ...
     assert rows[0.1].zero_grad32 < 0.01 and rows[0.1].one_hot32 < 0.001  # ... is not one-hot: few zero gradients
+
+
+def test_run_band_and_final_gap_by_tau():
+    from gumbel_utils.training_stats import final_gap_by_tau, run_band
+
+    tr = train_logits("straight_through", Cubic(), np.zeros(3), steps=30, batch=2, rng=[0, 1, 2])
+    band = run_band(tr.objective)
+    np.testing.assert_allclose(band.median, np.median(tr.objective, axis=0))
+    assert np.all(band.low <= band.median) and np.all(band.median <= band.high)
+    np.testing.assert_allclose([band.low, band.high], [tr.objective.min(0), tr.objective.max(0)])
+    with pytest.raises(ValueError, match="runs, steps"):
+        run_band(np.zeros(3))
+    gaps = np.array([[0.3, 0.5, 0.4], [0.1, 0.2, 0.15], [0.4, 0.4, 0.7]])
+    g = final_gap_by_tau(gaps)
+    np.testing.assert_allclose(g.mean, gaps.mean(1))
+    np.testing.assert_allclose(g.se, gaps.std(1, ddof=1) / np.sqrt(3))
+    assert g.best == 1
+    with pytest.raises(ValueError, match="at least 2 runs"):
+        final_gap_by_tau(np.zeros((3, 1)))

@@ -153,3 +153,14 @@ def test_buttons_run_their_action_then_redraw():
     ex = Explorer(fig, {"go": widgets.Button(description="go")}, lambda: None, on_click={"go": lambda: clicks.append(1)})
     ex.controls["go"].click()
     assert clicks == [1] and len(ex.timings) == 2
+
+
+def test_the_explorer_carries_the_accessibility_script():
+    """The hidden HTML runs the page script that names every slider and makes its readout its accessible value."""
+    explorer, _line, _state = _line_explorer()
+    hidden = [c for c in explorer.children if isinstance(c, widgets.HTML) and c.layout.display == "none"][0]
+    assert hidden.value.count("onerror=") == 1 and hidden.value.endswith('">')
+    script = hidden.value.split('onerror="')[1][:-2]
+    assert '"' not in script  # the script is one attribute value: a double quote would end it
+    for needed in ("aria-valuetext", "aria-label", "widget-readout", "MutationObserver", "window.guAria"):
+        assert needed in hidden.value

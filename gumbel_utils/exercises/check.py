@@ -307,7 +307,8 @@ def exercise_3_2(answer: Any) -> str:
                  "an array of shape (5,)")
 def exercise_3_3(answer: Any) -> str:
     """Exercise 3.3: how the MSE-optimal temperature moves with the batch size n."""
-    from ..gradient_stats import TAU_GRID, bias_variance, loglog_slope, mse_optimal_tau
+    from ..gradient_stats import TAU_GRID, bias_variance, loglog_slope
+    from ..tau_star import mse_optimal_tau
     from ..objectives import OBJECTIVES
 
     stars = as_array(answer, (5,), "tau* for n = 1, 10, 100, 1000, 10000")

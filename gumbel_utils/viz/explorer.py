@@ -64,7 +64,31 @@ _CSS = f"""<style>
   flex: 0 0 290px; width: 290px; justify-content: flex-start;
 }}
 .gu-explorer .gu-figure {{ flex: 0 1 auto; min-width: 0; }}
+.gu-explorer .widget-dropdown {{ width: auto; max-width: 100%; }}
+.gu-explorer .widget-dropdown > select {{ flex: 0 1 auto; width: auto; max-width: 100%; }}
 </style>"""
+
+# The accessible name and value of every slider and dropdown of an explorer. ipywidgets gives a slider
+# handle (noUiSlider) no name, and as its value (aria-valuetext) the slider's internal position: the
+# exponent of a FloatLogSlider, the index of a SelectionSlider. This script, run once per page by the
+# hidden HTML of every explorer (an image that fails to load runs its onerror: widget HTML runs no
+# <script>), copies the readout (what the learner reads, "0.03") into aria-valuetext and the control's
+# tooltip (ipywidgets puts it on the label as its title, "null" when unset; else the label's text) into
+# aria-label, whenever either changes. tests/test_browser.py measures it.
+_ARIA_JS = (
+    "if(!window.guAria){window.guAria=function(){"
+    "document.querySelectorAll('.gu-explorer .widget-slider, .gu-explorer .widget-dropdown').forEach(function(w){"
+    "var c=w.querySelector('.noUi-handle')||w.querySelector('select');if(!c)return;"
+    "var r=w.querySelector('.widget-readout'),l=w.querySelector('.widget-label');"
+    "var t=l?l.title:'';var n=((t&&t!=='null')?t:(l?l.textContent:'')).trim();"
+    "if(n&&c.getAttribute('aria-label')!==n)c.setAttribute('aria-label',n);"
+    "var v=r?r.textContent.trim():'';"
+    "if(v&&c.getAttribute('aria-valuetext')!==v)c.setAttribute('aria-valuetext',v);});};"
+    "new MutationObserver(function(){window.guAria();}).observe(document.body,"
+    "{subtree:true,childList:true,characterData:true,attributes:true,attributeFilter:['aria-valuetext','title']});}"
+    "window.guAria();"
+)
+_ARIA = f'<img src="data:," alt="" style="display:none" onerror="{_ARIA_JS}">'
 
 
 class BlitCanvas(FigureCanvasAgg):
@@ -368,7 +392,7 @@ class Explorer(widgets.VBox):
         self.image.add_class("gu-figure")
         self.status = widgets.HTML(value="")
         self.status.add_class("gu-status")
-        css = widgets.HTML(_CSS, layout=widgets.Layout(display="none"))
+        css = widgets.HTML(_CSS + _ARIA, layout=widgets.Layout(display="none"))
         if self.layout_mode == "side":
             column = widgets.VBox([box, self.status])
             column.add_class("gu-side-column")
@@ -458,7 +482,7 @@ class ExplorerCall:
     Parameters
     ----------
     module : str
-        The module of the function (``"gumbel_utils.viz.relaxation"``).
+        The module of the function (``"gumbel_utils.viz.binary_concrete"``).
     name : str
         The function's name (``"explore_relaxation_path"``).
     args : tuple
@@ -488,7 +512,7 @@ def records_call(function: Callable[..., "Explorer"]) -> Callable[..., "Explorer
 
     Examples
     --------
-    >>> from gumbel_utils.viz.relaxation import explore_binary_concrete
+    >>> from gumbel_utils.viz.binary_concrete import explore_binary_concrete
     >>> explorer = explore_binary_concrete(0.2, tau=0.3)
     >>> explorer.origin.name, explorer.origin.args, explorer.origin.kwargs
     ('explore_binary_concrete', (0.2,), {'tau': 0.3})

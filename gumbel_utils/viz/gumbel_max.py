@@ -1,17 +1,17 @@
-"""Figures and explorers of notebook 1: sampling is not argmax (the Gumbel-max trick).
+"""Notebook 1's sampling figures: argmax is not sampling, Gumbel-max samples softmax(x) exactly.
 
-``plot_*(data..., *, ax=None)`` draw data they are given on an Axes (without ``ax``, a new pyplot one) and
-return their artists; the notebook computes the data in its own cells, so the math stays visible.
-``explore_*(..., *, seed=0)`` build one figure and return an :class:`~gumbel_utils.viz.explorer.Explorer`
-(the explorer contract of CONTRIBUTING.md). Every number drawn comes from the package:
-:func:`~gumbel_utils.sampling.gumbel_max_from_noise`, :func:`~gumbel_utils.stats.frequencies`,
-:func:`~gumbel_utils.stats.goodness_of_fit`, :func:`~gumbel_utils.stats.expected_total_variation`.
+The figure family of the frequency bars: the two explorers and the static panels that compare
+samplers with the exact softmax(x). ``plot_*(data..., *, ax=None)`` draw data they are given
+and return their artists; ``explore_*(..., *, seed=0)`` build one figure and return an
+:class:`~gumbel_utils.viz.explorer.Explorer` (the explorer contract of CONTRIBUTING.md). Every
+number drawn comes from the package: :func:`~gumbel_utils.sampling.gumbel_max_from_noise`,
+:func:`~gumbel_utils.stats.frequencies`, :func:`~gumbel_utils.stats.goodness_of_fit`,
+:func:`~gumbel_utils.stats.expected_total_variation`, :func:`~gumbel_utils.stats.count_changed`.
+The Gumbel law itself (its histogram, max-stability) is drawn by :mod:`gumbel_utils.viz.gumbel_noise`.
 
 - :func:`plot_draws`: the first draws of several procedures, draw by draw.
-- :func:`plot_gumbel_histogram`: a histogram of Gumbel draws against the density.
 - :func:`plot_frequency_bars`: side-by-side bars (frequencies with error bars, exact probabilities).
 - :func:`plot_convergence`: total variation against N on log-log axes, with the 1/sqrt(N) law.
-- :func:`plot_max_stability`: the law of max_k (x_k + g_k), overall and given the winner.
 - :func:`explore_gumbel_max`: sliders for the logits, N and fresh noise; both samplers against softmax(x).
 - :func:`explore_shift_scale`: x + c leaves every sample unchanged, beta * x changes the law.
 """
@@ -23,25 +23,22 @@ from typing import Mapping, Sequence
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.collections import LineCollection
-from scipy import stats
-from scipy.special import logsumexp
 
-from .._validation import check_logits
 from .._kernels import inverse_cdf
 from ..numerics import softmax
 from ..sampling import gumbel_max_from_noise, sample_gumbel
-from ..stats import expected_total_variation, frequencies, goodness_of_fit, total_variation
+from ..stats import count_changed, expected_total_variation, frequencies, goodness_of_fit, total_variation
 from ._args import check_in_range, check_logit_vector, check_seed, widened_range
+from .controls import Button, Choice, LogSlider, Slider, make_controls
 from .explorer import Explorer, axes_key, records_call
 from .style import CATEGORY_COLORS, PALETTE, course_style, new_figure, pyplot_axes
 
 __all__ = [
     "METHOD_COLORS",
+    "METHOD_STYLES",
     "plot_draws",
-    "plot_gumbel_histogram",
     "plot_frequency_bars",
     "plot_convergence",
-    "plot_max_stability",
     "explore_gumbel_max",
     "explore_shift_scale",
 ]
@@ -54,13 +51,24 @@ METHOD_COLORS = {
     "argmax": PALETTE["vermillion"],
 }
 
-#: Euler-Mascheroni constant: the mean of a standard Gumbel.
-EULER_GAMMA = float(np.euler_gamma)
+#: Colour, line style and marker of each procedure's curves: told apart without colour too.
+METHOD_STYLES = {
+    "gumbel": {"color": METHOD_COLORS["gumbel"], "linestyle": "-", "marker": "o"},
+    "reference": {"color": METHOD_COLORS["reference"], "linestyle": "--", "marker": "s"},
+    "other": {"color": PALETTE["green"], "linestyle": "-.", "marker": "^"},
+    "other2": {"color": PALETTE["purple"], "linestyle": ":", "marker": "D"},
+    "argmax": {"color": METHOD_COLORS["argmax"], "linestyle": ":", "marker": "X"},
+}
+
+
+def _method_style(i: int, label: str = "") -> dict:
+    if "argmax" in label and "+" not in label:  # argmax(softmax(x)), the deterministic "sampler"
+        return METHOD_STYLES["argmax"]
+    return METHOD_STYLES[("gumbel", "reference", "other", "other2")[i % 4]]
 
 
 def _color_cycle(i: int) -> str:
-    order = (METHOD_COLORS["gumbel"], METHOD_COLORS["reference"], PALETTE["green"], PALETTE["purple"])
-    return order[i % len(order)]
+    return _method_style(i)["color"]
 
 
 # --------------------------------------------------------------------------------------
@@ -95,10 +103,9 @@ def plot_draws(draws: Mapping[str, Sequence[int]], num_categories: int, *, ax=No
     with course_style():
         for i, label in enumerate(labels):
             k = np.asarray(draws[label])
-            color = METHOD_COLORS["argmax"] if "argmax" in label else _color_cycle(i)
-            (line,) = ax.plot(
-                np.arange(1, k.size + 1), k + offsets[i], "o-", lw=0.8, ms=6, color=color, label=label, alpha=0.9
-            )
+            style = _method_style(i, label)
+            (line,) = ax.plot(np.arange(1, k.size + 1), k + offsets[i], lw=0.8, ms=6, label=label, alpha=0.9,
+                              **{**style, "linestyle": "-"})
             lines[label] = line
         ax.set_yticks(range(num_categories))
         ax.set_ylim(-0.5, num_categories - 0.5)
@@ -107,44 +114,6 @@ def plot_draws(draws: Mapping[str, Sequence[int]], num_categories: int, *, ax=No
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncols=len(labels), frameon=False)
         ax.set_title(title or "argmax returns one category every time; sampling varies")
     return {"lines": lines}
-
-
-def plot_gumbel_histogram(g: np.ndarray, *, bins: int = 80, ax=None, title: str | None = None):
-    """Density histogram of draws ``g`` against the standard Gumbel density ``exp(-g - e^{-g})``.
-
-    Parameters
-    ----------
-    g : array_like
-        Gumbel draws.
-    bins : int, optional
-        Number of bins between the 0.05 % and 99.95 % quantiles (at least [-2.5, 8]).
-    ax : matplotlib.axes.Axes, optional
-        Where to draw (default: a new pyplot figure).
-    title : str, optional
-        The title.
-
-    Returns
-    -------
-    dict
-        ``hist`` (the bar patches: heights are the density, ``numpy.histogram(..., density=True)``),
-        ``pdf`` (the Line2D of :func:`scipy.stats.gumbel_r.pdf`), ``mean`` (the vertical line at γ).
-    """
-    g = np.asarray(g, dtype=np.float64)
-    ax = pyplot_axes(ax)
-    lo, hi = np.quantile(g, [0.0005, 0.9995])
-    edges = np.linspace(min(lo, -2.5), max(hi, 8.0), bins + 1)
-    with course_style():
-        _density, edges, patches = ax.hist(
-            g, bins=edges, density=True, color=PALETTE["sky"], alpha=0.7, label=f"histogram of {g.size:,} draws"
-        )
-        grid = np.linspace(edges[0], edges[-1], 400)
-        (pdf,) = ax.plot(grid, stats.gumbel_r.pdf(grid), color=PALETTE["black"], label=r"$e^{-g-e^{-g}}$ (Gumbel pdf)")
-        mean = ax.axvline(EULER_GAMMA, color=PALETTE["vermillion"], ls="--", lw=1.8, label=r"mean $\gamma \approx 0.577$")
-        ax.set_xlabel(r"$g = -\log(-\log U)$")
-        ax.set_ylabel("density")
-        ax.legend(loc="upper right")
-        ax.set_title(title or r"$-\log(-\log U)$ is standard Gumbel")
-    return {"hist": patches, "pdf": pdf, "mean": mean}
 
 
 def plot_frequency_bars(
@@ -251,7 +220,7 @@ def plot_convergence(
     lines = {}
     with course_style():
         for i, (label, values) in enumerate(tv.items()):
-            (lines[label],) = ax.loglog(ns, values, "o-", ms=5, color=_color_cycle(i), label=label)
+            (lines[label],) = ax.loglog(ns, values, ms=5, label=label, **_method_style(i, label))
         (reference,) = ax.loglog(
             ns,
             expected_total_variation(probs, ns),
@@ -264,67 +233,6 @@ def plot_convergence(
         ax.legend(loc="lower left")
         ax.set_title(title or r"both samplers converge to softmax$(x)$ like $1/\sqrt{N}$")
     return {"lines": lines, "reference": reference}
-
-
-def plot_max_stability(
-    index: np.ndarray, maximum: np.ndarray, logits: Sequence[float], *, bins: int = 60, ax=None, title: str | None = None
-):
-    r"""Histograms of :math:`M = \max_k (x_k + g_k)` given each winner k, against Gumbel(logsumexp(x)).
-
-    Parameters
-    ----------
-    index, maximum : arrays
-        The winners and the maxima, as :func:`gumbel_utils.perturbed_max` returns them.
-    logits : array
-        The logits x (the location of the Gumbel law is ``logsumexp(x)``).
-    bins : int, optional
-        Number of bins over ``[logsumexp(x) - 3, logsumexp(x) + 7]``.
-    ax : matplotlib.axes.Axes, optional
-        Where to draw (default: a new pyplot figure).
-    title : str, optional
-        The title.
-
-    Returns
-    -------
-    dict
-        ``steps``: k -> the step-histogram patch of :math:`M` given winner k (its
-        heights are ``numpy.histogram(..., density=True)`` of those maxima); ``pdf`` (Line2D).
-    """
-    x = check_logits(logits, ndim=(1,))
-    index, maximum = np.asarray(index), np.asarray(maximum, dtype=np.float64)
-    loc = float(logsumexp(x))
-    ax = pyplot_axes(ax)
-    edges = np.linspace(loc - 3.0, loc + 7.0, bins + 1)
-    steps = {}
-    with course_style():
-        for k in range(x.size):
-            mk = maximum[index == k]
-            if mk.size == 0:
-                continue
-            _dens, _, patches = ax.hist(
-                mk,
-                bins=edges,
-                density=True,
-                histtype="step",
-                lw=2.0,
-                color=CATEGORY_COLORS[k % len(CATEGORY_COLORS)],
-                label=f"given winner $k={k}$ ({mk.size:,})",
-            )
-            steps[k] = patches[0]
-        grid = np.linspace(edges[0], edges[-1], 400)
-        (pdf,) = ax.plot(
-            grid,
-            stats.gumbel_r.pdf(grid, loc=loc),
-            color=PALETTE["black"],
-            ls="--",
-            lw=2.4,
-            label=rf"Gumbel(logsumexp $x$ = {loc:.2f})",
-        )
-        ax.set_xlabel(r"$M = \max_k\,(x_k + g_k)$")
-        ax.set_ylabel("density")
-        ax.legend(loc="upper right")
-        ax.set_title(title or r"$M \sim$ Gumbel(logsumexp $x$), whichever $k$ wins")
-    return {"steps": steps, "pdf": pdf}
 
 
 # --------------------------------------------------------------------------------------
@@ -384,7 +292,7 @@ def explore_gumbel_max(
     logits: Sequence[float] = (1.0, 0.0, -0.5, 0.5, -1.0),
     *,
     num_categories: int | None = None,
-    n: int = 1000,
+    n_samples: int = 1000,
     seed: int = 0,
 ) -> Explorer:
     """Both samplers against the exact softmax(x): a slider per logit, N on a log scale, new noise.
@@ -403,7 +311,7 @@ def explore_gumbel_max(
         The slider range is -4..4, widened to hold the given values.
     num_categories : {3, 4, 5}, optional
         Starting K (default ``len(logits)``); sliders beyond K are disabled.
-    n : int, optional
+    n_samples : int, optional
         Starting number of samples, 10 to 1,000,000 (the N slider's range).
     seed : int, optional
         Seed of the first noise.
@@ -424,7 +332,7 @@ def explore_gumbel_max(
         num_categories = x0.size
     if num_categories not in (3, 4, 5):
         raise ValueError(f"num_categories must be 3, 4 or 5, got {num_categories!r}")
-    n = check_in_range(n, 10, 10**6, "n")
+    n_samples = check_in_range(n_samples, 10, 10**6, "n_samples")
     x0 = np.concatenate([x0, np.zeros(_MAX_K - x0.size)])
     lo, hi = widened_range(x0, -4.0, 4.0)  # never clamp a given logit: widen the sliders instead
     labels = ("Gumbel-max: argmax(x + g)", "inverse CDF: sample_categorical", "exact softmax(x)")
@@ -440,26 +348,16 @@ def explore_gumbel_max(
     width = 0.8 / 3
     centers = {lab: np.arange(_MAX_K) + (i - 1) * width for i, lab in enumerate(labels)}
 
-    narrow = widgets.Layout(width="262px")
-    # ipywidgets 8 renders a ToggleButtons' description as a block above its buttons; a flex
-    # layout puts it on the same line, like the sliders' descriptions.
-    controls: dict[str, widgets.Widget] = {
-        "K": widgets.ToggleButtons(
-            options=[3, 4, 5], value=num_categories, description="categories K", tooltips=["K = 3", "K = 4", "K = 5"],
-            style={"description_width": "initial", "button_width": "52px"},
-            layout=widgets.Layout(display="flex", align_items="center", width="auto"),
-        ),
-    }
-    for i in range(_MAX_K):
-        controls[f"x{i}"] = widgets.FloatSlider(
-            value=float(x0[i]), min=lo, max=hi, step=0.1, description=f"$x_{i}$", readout_format=".1f",
-            style={"description_width": "36px"}, layout=narrow,
-        )
-    controls["N"] = widgets.FloatLogSlider(
-        value=float(n), base=10, min=1, max=6, step=0.1, description="N", readout_format=",.0f",
-        continuous_update=False, style={"description_width": "36px"}, layout=narrow,
+    # three sliders to a row (786 px): the rows of the layout below need this width
+    logit = {f"x{i}": Slider(float(x0[i]), lo, hi, step=0.1, label=f"$x_{i}$", name=f"logit x{i}", width="262px")
+             for i in range(_MAX_K)}
+    controls = make_controls(
+        K=Choice([3, 4, 5], num_categories, label="categories K", kind="toggle"),
+        **logit,
+        N=LogSlider(float(n_samples), 10.0, 1e6, label="N", name="number of samples N", fmt=",.0f", continuous=False,
+                    width="262px"),
+        **{"new noise": Button("new noise", icon="refresh")},
     )
-    controls["new noise"] = widgets.Button(description="new noise", icon="refresh")
 
     def new_noise() -> None:
         state["seed"] += 2
@@ -517,12 +415,12 @@ def explore_gumbel_max(
 
 @records_call
 def explore_shift_scale(
-    logits: Sequence[float] = (1.0, 0.0, -0.5, 0.5), *, n: int = 20_000, seed: int = 0
+    logits: Sequence[float] = (1.0, 0.0, -0.5, 0.5), *, n_samples: int = 20_000, seed: int = 0
 ) -> Explorer:
     r"""Shift the logits by c (nothing changes) or scale them by beta (the law changes).
 
-    The ``n`` Gumbel-max samples of ``beta * x + c`` reuse one noise array drawn
-    from ``rng=seed``: exactly what ``gumbel_max(beta * x + c, size=n, rng=seed)``
+    The ``n_samples`` Gumbel-max samples of ``beta * x + c`` reuse one noise array drawn
+    from ``rng=seed``: exactly what ``gumbel_max(beta * x + c, size=n_samples, rng=seed)``
     returns. Bars: frequencies of those samples (±1 standard error), the exact
     softmax(x) and softmax(beta x). The title says whether the samples are
     identical, one by one, to those of the unchanged logits.
@@ -531,7 +429,7 @@ def explore_shift_scale(
     ----------
     logits : sequence of 2 to 7 floats, optional
         The logits x (finite).
-    n : int, optional
+    n_samples : int, optional
         Number of samples (1 to 1,000,000).
     seed : int, optional
         Seed of the noise.
@@ -546,9 +444,9 @@ def explore_shift_scale(
     """
     x = check_logit_vector(logits, (2, len(CATEGORY_COLORS)))
     seed = check_seed(seed)
-    n = int(check_in_range(n, 1, 10**6, "n"))
+    n_samples = int(check_in_range(n_samples, 1, 10**6, "n_samples"))
     k = x.size
-    noise = sample_gumbel((n, k), rng=seed)
+    noise = sample_gumbel((n_samples, k), rng=seed)
     baseline = gumbel_max_from_noise(x, noise)
     state: dict = {"baseline": baseline}
     labels = (r"frequencies of argmax($\beta x + c + g$)", r"softmax$(x)$", r"softmax$(\beta x)$")
@@ -563,12 +461,8 @@ def explore_shift_scale(
     )
     bars, errors, title = drawn["bars"], drawn["errors"], drawn["title"]
     centers = np.arange(k) - 0.8 / 3
-    controls = {
-        "c": widgets.FloatSlider(value=0.0, min=-10.0, max=10.0, step=0.5, description="shift $c$"),
-        "beta": widgets.FloatLogSlider(
-            value=1.0, base=2, min=-2, max=2, step=0.125, description=r"scale $\beta$", readout_format=".3g"
-        ),
-    }
+    controls = make_controls(c=Slider(0.0, -10.0, 10.0, step=0.5, label="shift $c$", name="shift c"),
+                             beta=LogSlider(1.0, 0.25, 4.0, label=r"scale $\beta$", name="scale beta"))
 
     def update(c, beta) -> str:
         z = beta * x + c
@@ -583,7 +477,7 @@ def explore_shift_scale(
         state.update(samples=samples, identical=identical, probs=q, gof=gof)
         title.set_text(f"c = {c:+.1f}, β = {beta:.3g}: same samples as x: {identical}, χ² p = {gof.pvalue:.2f}")
         return (
-            f"N = {n:,}, seed {seed} &nbsp;·&nbsp; {int((samples != baseline).sum()):,} of the samples "
+            f"N = {n_samples:,}, seed {seed} &nbsp;·&nbsp; {count_changed(baseline, samples):,} of the samples "
             f"differ from those of x &nbsp;·&nbsp; TV(freq, softmax(x)) = {total_variation(f, softmax(x)):.3f}, "
             f"TV(freq, softmax(βx)) = {total_variation(f, q):.3f} &nbsp;·&nbsp; χ² test against softmax(βx)"
         )

@@ -8,11 +8,15 @@ globally.
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Any, Iterator, Mapping
 
 import matplotlib as mpl
+import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter, NullLocator
+
+from ..registry import ESTIMATORS
 
 __all__ = [
     "PALETTE",
@@ -26,6 +30,15 @@ __all__ = [
     "pyplot_axes",
     "pyplot_figure",
     "projector_style",
+    "SERIES_LINESTYLES",
+    "SERIES_MARKERS",
+    "LEGEND_STYLE",
+    "series_style",
+    "estimator_label",
+    "estimator_style",
+    "decade_log_axes",
+    "plain_log_labels",
+    "format_vector",
 ]
 
 #: Okabe & Ito (2008) colour-blind-safe palette.
@@ -42,6 +55,15 @@ PALETTE = {
 
 #: Colours for categories 1..K (K <= 7), in a fixed order used by every figure.
 CATEGORY_COLORS = [PALETTE[c] for c in ("blue", "orange", "green", "vermillion", "purple", "sky", "yellow")]
+
+#: Line styles and markers of the i-th series that is not an estimator (categories, batch sizes,
+#: targets, temperatures): with its colour, every series differs in style too, so that a reader who
+#: cannot tell two colours apart still tells the series apart (:func:`series_style`).
+SERIES_LINESTYLES = ["-", "--", "-.", ":", (0, (6, 1.5, 1, 1.5, 1, 1.5)), (0, (10, 2)), (0, (2, 1))]
+SERIES_MARKERS = ["o", "s", "^", "D", "v", "P", "X"]
+
+#: Legend settings of the figures with many series (Notebooks 3 and 4).
+LEGEND_STYLE = {"frameon": False, "fontsize": 11, "handlelength": 2.4, "columnspacing": 1.0}
 
 #: Perceptually uniform, colour-blind-safe colour maps.
 SEQUENTIAL_CMAP = "viridis"
@@ -245,3 +267,146 @@ def projector_style(on: bool | None = True) -> dict:
         "grid.linewidth": 1.2,
         "grid.alpha": 0.4,
     }
+
+
+# ----------------------------------------------------------------------------- series and estimators
+
+
+def _markevery(points: int | None, index: int) -> Any:
+    """Markers every few points of a long curve (at most about 10), staggered by series so they do not stack."""
+    if points is None or points <= 12:
+        return None
+    step = int(np.ceil(points / 10))
+    return (index % step, step)
+
+
+def series_style(i: int, *, points: int | None = None, colors: list[str] | None = None) -> dict[str, Any]:
+    """Colour, line style and marker of the i-th series of a figure that is not an estimator.
+
+    Categories, batch sizes, targets or temperatures: the colour is ``colors[i]`` (default
+    :data:`CATEGORY_COLORS`, category k is always the same colour), the line style
+    :data:`SERIES_LINESTYLES` ``[i]`` and the marker :data:`SERIES_MARKERS` ``[i]``, so that no two
+    series of a figure differ in colour alone.
+
+    Parameters
+    ----------
+    i : int
+        Index of the series (cycles after seven).
+    points : int, optional
+        Number of points of the curve: a long curve gets a marker every few points only.
+    colors : list of str, optional
+        The colour cycle (default :data:`CATEGORY_COLORS`).
+    """
+    colors = colors or CATEGORY_COLORS
+    style: dict[str, Any] = {"color": colors[i % len(colors)],
+                             "linestyle": SERIES_LINESTYLES[i % len(SERIES_LINESTYLES)],
+                             "marker": SERIES_MARKERS[i % len(SERIES_MARKERS)]}
+    every = _markevery(points, i)
+    if every is not None:
+        style["markevery"] = every
+    return style
+
+
+def estimator_label(name: str, labels: Mapping[str, str] | None = None) -> str:
+    """Legend label of an estimator: ``labels[name]`` if given, else the registry's, else the name.
+
+    Parameters
+    ----------
+    name : str
+        Estimator name (a key of :data:`~gumbel_utils.registry.ESTIMATORS`, or any other name).
+    labels : mapping of str to str, optional
+        Overrides.
+    """
+    if labels and name in labels:
+        return labels[name]
+    return ESTIMATORS[name].label if name in ESTIMATORS else name
+
+
+def estimator_style(name: str, *, points: int | None = None, colors: Mapping[str, str] | None = None,
+                    index: int = 0) -> dict[str, Any]:
+    """Colour, line style and marker of an estimator's curve, from its registry record.
+
+    Every figure that draws an estimator draws it with these (``ax.plot(x, y, **estimator_style(name))``):
+    its colour AND its line style and marker, so that the estimators stay apart under any
+    colour-vision deficiency (``tests/test_viz_colours.py`` checks every figure).
+
+    Parameters
+    ----------
+    name : str
+        A registered estimator (an unregistered name gets black, solid, no marker, unless ``colors`` names it).
+    points : int, optional
+        Number of points of the curve: a long curve (training steps) gets a marker every few points.
+    colors : mapping of str to str, optional
+        Colour overrides by name (the look of a figure that compares variants of one estimator).
+    index : int, optional
+        The curve's position among the figure's curves (staggers the markers of long curves).
+    """
+    spec = ESTIMATORS.get(name)
+    style: dict[str, Any] = (dict(spec.style) if spec is not None
+                             else {"color": PALETTE["black"], "linestyle": "-", "marker": ""})
+    if colors and name in colors:
+        style["color"] = colors[name]
+    every = _markevery(points, index)
+    if every is not None:
+        style["markevery"] = every
+    return style
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _decade_label(value: float, _pos=None) -> str:
+    """``10⁻²`` in plain Unicode: as readable as mathtext and several times cheaper to draw."""
+    if value <= 0:
+        return ""
+    e = np.log10(value)
+    if abs(e - round(e)) > 1e-6:
+        return ""
+    return "1" if round(e) == 0 else "10" + str(int(round(e))).translate(_SUPERSCRIPT)
+
+
+def decade_log_axes(ax) -> None:
+    """Log axes with decade labels in plain text (``10⁻²``) and no minor ticks.
+
+    Halves the redraw time of a live figure and keeps few, large tick labels.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Axes whose log-scaled axes get decade ticks.
+    """
+    for axis, scale in ((ax.xaxis, ax.get_xscale()), (ax.yaxis, ax.get_yscale())):
+        axis.set_minor_locator(NullLocator())
+        if scale == "log":
+            axis.set_major_locator(LogLocator(base=10, numticks=5))
+            axis.set_major_formatter(FuncFormatter(_decade_label))
+
+
+def plain_log_labels(ax, axis: str = "y") -> None:
+    """Tick labels like 0.5, 2, 10 on a log axis (no 5x10^-1): minor labels only when it spans under a decade.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        The axes.
+    axis : {"x", "y"}, optional
+        Which axis.
+    """
+    which = ax.yaxis if axis == "y" else ax.xaxis
+    lo, hi = ax.get_ylim() if axis == "y" else ax.get_xlim()
+    fmt = FuncFormatter(lambda v, _pos: f"{v:g}")
+    which.set_major_formatter(fmt)
+    which.set_minor_formatter(fmt if hi / lo < 10 else NullFormatter())
+
+
+def format_vector(v: Any, digits: int = 3) -> str:
+    """A vector as the status lines print it: ``(0.200, 0.300, 0.500)``.
+
+    Parameters
+    ----------
+    v : array_like
+        The numbers.
+    digits : int, optional
+        Digits after the decimal point.
+    """
+    return "(" + ", ".join(f"{float(a):.{digits}f}" for a in np.ravel(v)) + ")"

@@ -1,40 +1,55 @@
-"""The panels of Notebook 3 that draw measurements against the temperature: bias, variance, MSE.
+"""Notebook 3: squared bias, variance and MSE of every estimator against the temperature, and tau*.
 
-``plot_*(data..., *, axes=None)`` panels (split from :mod:`gumbel_utils.viz.gradient_panels`,
-which keeps the argmax steps, running means, histograms and the conditional-noise check):
-squared bias, variance and MSE against tau with the Monte Carlo resolution drawn
-(:func:`plot_bias_variance`, :func:`update_bias_variance`), the MSE at two batch sizes
-(:func:`plot_mse_by_batch`), the relative bias per objective (:func:`plot_relative_bias`)
-and the exact K = 2 curves (:func:`plot_k2_exact`). Every number drawn comes from
-:mod:`gumbel_utils.gradient_stats`; labels and colours from the estimator registry.
+The figure family of the bias/variance curves: :func:`explore_bias_variance` and the panels it drives,
+:func:`plot_bias_variance` and :func:`update_bias_variance`, with the static companions that draw
+the same measurements: :func:`plot_mse_by_batch` (which estimator wins at each batch size),
+:func:`plot_relative_bias` (where "tau -> 0 is unbiased" holds) and :func:`plot_k2_exact` (exact
+K = 2 curves through Monte Carlo points). Every number drawn comes from
+:mod:`gumbel_utils.gradient_stats` (the MSE and its standard error: ``BiasVariance.mse_at``,
+``BiasVariance.mse_se_at``; tau*: :func:`~gumbel_utils.tau_star.mse_optimal_tau`); every
+estimator has its registered label, colour, line style and marker.
 """
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 from matplotlib.lines import Line2D
+from numpy.typing import ArrayLike
 
-from ..registry import ESTIMATORS
+from .._validation import check_choice
 from ..binary_exact import ExactBinaryMoments
-from ..gradient_stats import (
-    BiasVariance,
-    bias2_upper_bound,
-    mse_optimal_tau,
-    relative_bias,
-    resolved_bias2,
-)
-from .gradient_panels import decade_log_axes, estimator_color, estimator_label
-from .style import course_style, pyplot_figure
+from ..gradient_stats import BiasVariance, bias2_upper_bound, bias_variance_sweep, relative_bias, resolved_bias2
+from ..tau_star import mse_optimal_tau
+from ..objectives import OBJECTIVES
+from ..registry import ESTIMATORS
+from ._args import check_in_range, check_logit_vector, check_seed, widened_range
+from .controls import Choice, Slider, make_controls
+from .explorer import Explorer, axes_key, records_call
+from .style import course_style, decade_log_axes, estimator_label, estimator_style, new_figure, pyplot_figure
 
 __all__ = [
+    "BATCHES",
     "plot_bias_variance",
     "update_bias_variance",
     "plot_mse_by_batch",
     "plot_relative_bias",
     "plot_k2_exact",
+    "explore_bias_variance",
 ]
+
+#: The batch sizes n of the explorer's MSE slider.
+BATCHES = (1, 3, 10, 30, 100, 300, 1000)
+
+
+def _formula(f: Any, name: str) -> str:
+    return getattr(f, "formula", "") or name
+
+
+def _objective(objective: Any) -> tuple[str, Any]:
+    name = check_choice(objective, OBJECTIVES, "objective")
+    return name, OBJECTIVES[name]
 
 
 def _band_verts(x: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
@@ -61,7 +76,7 @@ def plot_bias_variance(results: Mapping[str, BiasVariance], *, batch: int = 1, a
     (:func:`~gumbel_utils.gradient_stats.resolved_bias2` is NaN), the curve stops and an
     open downward triangle marks the Monte Carlo resolution instead: the upper bound
     :func:`~gumbel_utils.gradient_stats.bias2_upper_bound` (the squared bias is below it,
-    at about 95 %). The MSE-optimal tau (:func:`~gumbel_utils.gradient_stats.mse_optimal_tau`)
+    at about 95 %). The MSE-optimal tau (:func:`~gumbel_utils.tau_star.mse_optimal_tau`)
     of each registered temperature-dependent estimator is marked on the MSE panel.
 
     Parameters
@@ -87,10 +102,11 @@ def plot_bias_variance(results: Mapping[str, BiasVariance], *, batch: int = 1, a
         _fig, axes = pyplot_figure(1, 3, figsize=(8.4, 3.9))
     out: dict = {"lines": {}, "bands": {}, "bounds": {}, "stars": {}}
     with course_style():
-        for name, r in results.items():
-            c, lab = estimator_color(name, colors), estimator_label(name, labels)
+        for i, (name, r) in enumerate(results.items()):
+            style, lab = estimator_style(name, points=r.tau.size, colors=colors, index=i), estimator_label(name, labels)
+            c = style["color"]
             for j, ax in enumerate(axes):
-                (line,) = ax.plot(r.tau, np.ones_like(r.tau), color=c, label=lab if j == 1 else None)
+                (line,) = ax.plot(r.tau, np.ones_like(r.tau), ms=5, label=lab if j == 1 else None, **style)
                 band = ax.fill_between(r.tau, np.ones_like(r.tau), np.ones_like(r.tau), color=c, alpha=0.2, lw=0)
                 out["lines"][(name, j)] = line
                 out["bands"][(name, j)] = band
@@ -183,12 +199,12 @@ def plot_mse_by_batch(results: Mapping[str, BiasVariance], *, batches: Sequence[
                       labels: Mapping[str, str] | None = None, colors: Mapping[str, str] | None = None) -> dict:
     r"""The MSE of an n-sample mean against tau, one panel per batch size n: which estimator wins at each n.
 
-    The static companion of the batch slider of :func:`~gumbel_utils.viz.gradients.explore_bias_variance`
+    The static companion of the batch slider of :func:`explore_bias_variance`
     (a slider does not survive an export). Each curve is ``results[name].mse_at(n)``
-    (:math:`\lVert\text{bias}\rVert^2 + \operatorname{tr}\Sigma / n`); estimators without a
-    temperature (registered ``tau_dependent=False``, e.g. the score function) are dashed flat
-    lines; each temperature-dependent one gets a star at its MSE-optimal tau
-    (:func:`~gumbel_utils.gradient_stats.mse_optimal_tau`).
+    (:math:`\lVert\text{bias}\rVert^2 + \operatorname{tr}\Sigma / n`), in the estimator's registered
+    colour, line style and marker; estimators without a temperature (registered ``tau_dependent=False``,
+    e.g. the score function) are flat lines; each temperature-dependent one gets a star at its MSE-optimal tau
+    (:func:`~gumbel_utils.tau_star.mse_optimal_tau`).
 
     Parameters
     ----------
@@ -215,10 +231,12 @@ def plot_mse_by_batch(results: Mapping[str, BiasVariance], *, batches: Sequence[
     out: dict = {"lines": {}, "stars": {}}
     with course_style():
         for ax, n in zip(axes, batches):
-            for name, r in results.items():
-                c, lab = estimator_color(name, colors), estimator_label(name, labels)
+            for i, (name, r) in enumerate(results.items()):
+                style = estimator_style(name, points=r.tau.size, colors=colors, index=i)
+                lab = estimator_label(name, labels)
+                c = style["color"]
                 tau_free = name in ESTIMATORS and not ESTIMATORS[name].tau_dependent
-                (line,) = ax.plot(r.tau, r.mse_at(n), color=c, ls="--" if tau_free else "-", label=lab)
+                (line,) = ax.plot(r.tau, r.mse_at(n), ms=5, label=lab, **style)
                 out["lines"][(name, n)] = line
                 if not tau_free:
                     ts, ms = mse_optimal_tau(r, n)[:2]
@@ -275,8 +293,7 @@ def plot_relative_bias(results_by_objective: Mapping[str, Mapping[str, BiasVaria
             floor = np.zeros_like(res[names[0]].tau)
             for name in names:
                 rel, resolution = relative_bias(res[name])
-                (line,) = ax.plot(res[name].tau, rel, color=estimator_color(name), label=estimator_label(name),
-                                  marker="o", ms=5)
+                (line,) = ax.plot(res[name].tau, rel, label=estimator_label(name), ms=6, **estimator_style(name))
                 floor = np.maximum(floor, resolution)
                 out[(obj, name)] = line
             out[(obj, "floor")] = ax.fill_between(res[names[0]].tau, 1e-4, floor, color="0.5", alpha=0.3, lw=0,
@@ -318,15 +335,17 @@ def plot_k2_exact(exact: Mapping[str, ExactBinaryMoments], mc: Mapping[str, Bias
     with course_style():
         for i, (name, q) in enumerate(exact.items()):
             r = mc[name]
-            c = estimator_color(name)
-            out[(name, "bias2")] = axes[0].plot(q.tau, q.bias2, color=c,
-                                                label=f"{estimator_label(name)}, quadrature")[0]
+            style = estimator_style(name)
+            line = {"color": style["color"], "linestyle": style["linestyle"]}  # the quadrature: a curve
+            point = {"color": style["color"], "marker": style["marker"], "linestyle": "none"}  # Monte Carlo: points
+            out[(name, "bias2")] = axes[0].plot(q.tau, q.bias2, label=f"{estimator_label(name)}, quadrature",
+                                                **line)[0]
             b2 = resolved_bias2(r)
             ok = np.isfinite(b2)
-            axes[0].errorbar(r.tau[ok], b2[ok], yerr=2 * r.bias2_se[ok], fmt="o", color=c, mec="k", ms=6,
-                             label="Monte Carlo (± 2 s.e.)" if i == 0 else None)
-            out[(name, "var")] = axes[1].plot(q.tau, q.variance, color=c, label=estimator_label(name))[0]
-            axes[1].errorbar(r.tau, r.variance, yerr=2 * r.variance_se, fmt="o", color=c, mec="k", ms=6)
+            axes[0].errorbar(r.tau[ok], b2[ok], yerr=2 * r.bias2_se[ok], mec="k", ms=6,
+                             label=f"{estimator_label(name)}, Monte Carlo (± 2 s.e.)", **point)
+            out[(name, "var")] = axes[1].plot(q.tau, q.variance, label=estimator_label(name), **line)[0]
+            axes[1].errorbar(r.tau, r.variance, yerr=2 * r.variance_se, mec="k", ms=6, **point)
         for ax, ylab, title in zip(axes, (r"$\|\mathrm{bias}\|^2$", r"$\operatorname{tr}\,\mathrm{Cov}(\hat g)$"),
                                    ("K = 2: squared bias", "K = 2: variance")):
             ax.set_xscale("log")
@@ -337,3 +356,85 @@ def plot_k2_exact(exact: Mapping[str, ExactBinaryMoments], mc: Mapping[str, Bias
             ax.set_title(title)
         axes[0].legend(loc="best", fontsize=11)
     return out
+
+
+@records_call
+def explore_bias_variance(logits: ArrayLike = (1.0, 0.5, 0.0), objective: str = "cubic", *,
+                          taus: ArrayLike | None = None, n_samples: int = 10_000, seed: int = 0) -> Explorer:
+    """Live: bias², variance and MSE against tau for every registered estimator, K = 3.
+
+    Controls: the first two logits ``x1``, ``x2`` (the third stays at ``logits[2]``),
+    the objective, and the batch size n of the MSE. A logit or objective change reruns
+    :func:`~gumbel_utils.gradient_stats.bias_variance_sweep` over every registered estimator (each
+    with its registered options; under a second, with a busy message; sliders act on
+    release): those controls are declared ``live_recompute``. A change of n only
+    rescales the variance: the curves and the stars marking the MSE-optimal tau move at once.
+
+    Parameters
+    ----------
+    logits : array_like, shape (3,), optional
+        The logits x (sliders over -3..3 for the first two, widened to hold them).
+    objective : str, optional
+        A name in :data:`~gumbel_utils.objectives.OBJECTIVES`.
+    taus : array_like, optional
+        The temperature grid (default 25 values from 0.01 to 10).
+    n_samples : int, optional
+        Single-sample estimates per estimator and tau (100 to 100,000; the default 10,000
+        keeps a recompute of every registered estimator within a second).
+    seed : int, optional
+        Seed of the sweep.
+
+    Returns
+    -------
+    Explorer
+        Controls ``x1``, ``x2``, ``objective``, ``n``. Artists as :func:`plot_bias_variance`
+        plus ``suptitle`` and ``mse_title``; state ``results`` (name -> BiasVariance), ``tau_star``,
+        ``batch``, ``logits``, ``sweeps`` (how many sweeps ran).
+    """
+    x0 = check_logit_vector(logits, 3)
+    objective, _f = _objective(objective)
+    taus = np.geomspace(0.01, 10.0, 25) if taus is None else np.asarray(taus, dtype=float)
+    n_samples = int(check_in_range(n_samples, 100, 100_000, "n_samples"))
+    seed = check_seed(seed)
+    fig, axes = new_figure(1, 3, figsize=(8.4, 4.1))
+    cache: dict = {}
+    state: dict = {"sweeps": 0}
+
+    def results_for(x1, x2, objective):
+        key = (round(x1, 6), round(x2, 6), objective)
+        if key not in cache:
+            cache.clear()
+            state["sweeps"] += 1  # new results: the cached background (bias and variance panels) is redrawn
+            cache[key] = bias_variance_sweep(np.array([x1, x2, x0[2]]), OBJECTIVES[objective], taus,
+                                             n_samples=n_samples, batches=BATCHES, rng=seed)
+        return cache[key]
+
+    art = plot_bias_variance(results_for(x0[0], x0[1], objective), axes=axes)
+    with course_style():
+        suptitle = fig.suptitle(" ", fontsize=13)
+    mse_title = axes[2].title
+    lo, hi = widened_range(x0[:2], -3.0, 3.0, step=0.25)  # one range for both logits
+    controls = make_controls(
+        x1=Slider(float(x0[0]), lo, hi, step=0.25, label="x₁", name="logit x1", fmt=".2f", continuous=False),
+        x2=Slider(float(x0[1]), lo, hi, step=0.25, label="x₂", name="logit x2", fmt=".2f", continuous=False),
+        objective=Choice(list(OBJECTIVES), objective, label="f", name="objective f"),
+        n=Choice(list(BATCHES), 1, label="batch n", kind="slider", continuous=False),
+    )
+
+    def update(x1, x2, objective, n):
+        res = results_for(x1, x2, objective)
+        stars = update_bias_variance(art, res, batch=n, limit_batches=BATCHES)
+        state.update(results=res, tau_star=stars, batch=n, logits=np.array([x1, x2, x0[2]]))
+        suptitle.set_text(f"x = ({x1:g}, {x2:g}, {x0[2]:g}),  {_formula(OBJECTIVES[objective], objective)}")
+        mse_title.set_text(f"MSE of a mean of n = {n}")
+        return "MSE-optimal τ*: " + ", ".join(f"{ESTIMATORS[k].label} {v[0]:.3g}" for k, v in stars.items())
+
+    # Only the MSE panel and its title move with n; the bias and variance panels and the suptitle
+    # are the cached background, drawn again when a recompute brings new results (the key below).
+    dynamic = [*(a for (_name, j), a in art["lines"].items() if j == 2),
+               *(a for (_name, j), a in art["bands"].items() if j == 2), *art["stars"].values(), mse_title]
+    key = axes_key(*axes)
+    return Explorer(fig, controls, update, artists={**art, "suptitle": suptitle, "mse_title": mse_title},
+                    state=state, dynamic=dynamic, background_key=lambda: (state["sweeps"], key()),
+                    live_recompute={"x1", "x2", "objective"},
+                    busy_message=f"recomputing {len(ESTIMATORS)} estimators × {taus.size} τ ...")
