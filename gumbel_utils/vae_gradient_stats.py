@@ -33,6 +33,7 @@ baseline Notebook 5 trains with, the other images of the minibatch, is measured 
 
 from __future__ import annotations
 
+import math
 from typing import Any, Iterable, Mapping
 
 import numpy as np
@@ -270,10 +271,10 @@ def vae_bias_variance(model: CategoricalVAE, x: Any, estimator: Any, taus: Any, 
         for grp in GROUPS:
             for key, value in zip(fields[grp], _moments(g[grp], ex[grp])):
                 fields[grp][key].append(value)
-            if spec.batch_dependent:
-                m1, s1 = _squared_errors(g[grp], ex[grp])
-                batch[grp][1][0].append(m1)
-                batch[grp][1][1].append(s1)
+            if spec.batch_dependent:  # one code per image: no baseline, so the plain MSE of the single estimates
+                f = fields[grp]
+                batch[grp][1][0].append(f["bias2"][-1] + f["variance"][-1])
+                batch[grp][1][1].append(math.hypot(f["bias2_se"][-1], f["variance_se"][-1]))
         del g
         if spec.batch_dependent:
             for n in sizes[1:]:

@@ -114,8 +114,12 @@ def _commit() -> str:
         return "unknown"
 
 
+#: The commit of the code this process runs (read once, at start: the code is loaded then).
+COMMIT = _commit()
+
+
 def _meta(config: dict[str, Any], cpu: float, wall: float) -> dict[str, Any]:
-    return {"config": config, "package_version": gumbel_utils.__version__, "commit": _commit(),
+    return {"config": config, "package_version": gumbel_utils.__version__, "commit": COMMIT,
             "numpy": np.__version__, "python": platform.python_version(), "machine": platform.machine(),
             "cpu_seconds": cpu, "wall_seconds": wall, "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "command": "make experiments (python tools/experiments.py)"}

@@ -462,15 +462,15 @@ def exercise_5_3(answer: Any) -> str:
 
 
 
-# --------------------------------------------------------------------------- notebook 6
+# --------------------------------------------------------------------------- notebook 7 (the answer)
 
-_TAU_6_1 = 0.5  # Exercise 6.1: the fixed temperature
-_TAUS_6_2 = (1.0, 0.3)  # Exercise 6.2: the training temperatures of notebook 6's two VAEs
+_TAU_7_1 = 0.5  # Exercise 7.1: the fixed temperature
+_TAUS_7_2 = (1.0, 0.3)  # Exercise 7.2: the training temperatures of notebook 7's two VAEs
 
 
-@exercise("6.1", "one number: the largest target t for which a fixed tau = 0.5 trains the toy to its true optimum")
-def exercise_6_1(answer: Any) -> str:
-    """Exercise 6.1: the targets t for which a fixed tau = 0.5 reaches the true optimum p = 0."""
+@exercise("7.1", "one number: the largest target t for which a fixed tau = 0.5 trains the toy to its true optimum")
+def exercise_7_1(answer: Any) -> str:
+    """Exercise 7.1: the targets t for which a fixed tau = 0.5 reaches the true optimum p = 0."""
     from scipy.optimize import brentq
 
     from ..relaxed_toy import relaxed_toy_minimizer, relaxed_toy_threshold
@@ -478,9 +478,9 @@ def exercise_6_1(answer: Any) -> str:
     t = as_number(answer, "target t")
     if not 0 < t < 0.5:
         raise WrongAnswer(f"the toy's target t lies between 0 and 1/2 (the true optimum is p = 0), got {t:.3g}.")
-    boundary = brentq(lambda s: relaxed_toy_threshold(s) - _TAU_6_1, 1e-9, 0.5 - 1e-9, xtol=1e-12)
+    boundary = brentq(lambda s: relaxed_toy_threshold(s) - _TAU_7_1, 1e-9, 0.5 - 1e-9, xtol=1e-12)
     if t > boundary + 0.005:
-        p_star = relaxed_toy_minimizer(t, _TAU_6_1)
+        p_star = relaxed_toy_minimizer(t, _TAU_7_1)
         raise WrongAnswer(f"at your t the relaxed minimiser at tau = 0.5 is p* = {p_star:.3g} > 0: your t is too "
                           "large.")
     if t < boundary - 0.005:
@@ -488,15 +488,15 @@ def exercise_6_1(answer: Any) -> str:
     return "below your t a fixed tau = 0.5 reaches the true p = 0, above it it stops at an interior p*."
 
 
-@exercise("6.2", "a dict {1.0: (discrete -ELBO, relaxed loss), 0.3: (discrete -ELBO, relaxed loss)} measured on the "
+@exercise("7.2", "a dict {1.0: (discrete -ELBO, relaxed loss), 0.3: (discrete -ELBO, relaxed loss)} measured on the "
                  "test set for the VAEs trained at tau = 1 and tau = 0.3")
-def exercise_6_2(answer: Any) -> str:
-    """Exercise 6.2: the discrete -ELBO and the relaxed loss of the VAEs trained at tau = 1 and tau = 0.3."""
+def exercise_7_2(answer: Any) -> str:
+    """Exercise 7.2: the discrete -ELBO and the relaxed loss of the VAEs trained at tau = 1 and tau = 0.3."""
     if not isinstance(answer, dict) or len(answer) != 2:
         raise WrongAnswer(f"expected a dict with two entries, one per training tau (1.0 and 0.3), got "
                           f"{describe(answer)}.")
     values = {}
-    for tau in _TAUS_6_2:
+    for tau in _TAUS_7_2:
         key = next((k for k in answer if isinstance(k, (int, float)) and abs(k - tau) < 1e-9), None)
         if key is None:
             raise WrongAnswer(f"no entry for tau = {tau:g}: the keys should be the training temperatures 1.0 and 0.3.")
@@ -518,6 +518,10 @@ def exercise_6_2(answer: Any) -> str:
                           "on the held-out test set with the same number of codes per image.")
     return ("the discrete -ELBO, not the relaxed training loss, ranks the two models, and the gap grows with the "
             "training tau.")
+
+# Notebook 6's checks (the learner's VAE, deeper) live in a module of their own (this one would pass 600 lines);
+# importing them registers them and makes them attributes of this module.
+from .check_vae_deeper import exercise_6_1, exercise_6_2, exercise_6_3  # noqa: E402, F401
 
 #: Every exercise check registered above (adding one needs no edit here).
 __all__ = ["CheckResult", "EXERCISES", *(name for name in list(globals()) if name.startswith("exercise_"))]
