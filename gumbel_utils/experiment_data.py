@@ -19,7 +19,8 @@ from typing import Any, NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike
 
-__all__ = ["DATA_DIR", "STUDIES", "load_experiment", "SeedSpread", "seed_spread"]
+__all__ = ["DATA_DIR", "STUDIES", "load_experiment", "SeedSpread", "seed_spread", "run_values", "sweep_summary",
+           "best_tau"]
 
 #: Where ``make experiments`` writes its files (``data/experiments/`` of the repository).
 DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "experiments"
@@ -111,3 +112,85 @@ def seed_spread(values: ArrayLike) -> SeedSpread:
         raise ValueError(f"values must be finite and not empty, got {values!r}")
     sd = float(v.std(ddof=1)) if v.size > 1 else math.nan
     return SeedSpread(float(v.mean()), sd, float(v.min()), float(v.max()), int(v.size))
+
+
+def run_values(runs: list[dict[str, Any]], label: str, tau: Any = None, *, key: str = "final_nelbo",
+               kind: str | None = None) -> np.ndarray:
+    """One quantity of the runs of one configuration, in seed order (e.g. the final test -ELBO of 3 seeds).
+
+    Parameters
+    ----------
+    runs : list of dict
+        The ``runs`` of a study (each with ``label``, ``tau``, ``seed`` and the quantity).
+    label : str
+        The configuration's label (``"Gumbel-Softmax"``, ``"Gumbel-Rao, m = 4"`` ...).
+    tau : float, str or None
+        Its training temperature (a number, ``"annealed"``, ``"learned"``, or None for a τ-free one).
+    key : str
+        The quantity.
+    kind : str, optional
+        Keep only runs of this kind (``"fixed"``, ``"annealed"``, ``"learned"``, ``"tau-free"``).
+
+    Returns
+    -------
+    ndarray, shape (S,)
+
+    Examples
+    --------
+    >>> runs = [{"label": "a", "tau": 0.5, "seed": 1, "final_nelbo": 2.0}, {"label": "a", "tau": 0.5, "seed": 0,
+    ...          "final_nelbo": 1.0}, {"label": "a", "tau": 1.0, "seed": 0, "final_nelbo": 5.0}]
+    >>> run_values(runs, "a", 0.5)
+    array([1., 2.])
+    """
+    def same(t: Any) -> bool:
+        if isinstance(tau, (int, float)) and isinstance(t, (int, float)):
+            return math.isclose(float(t), float(tau), rel_tol=1e-9)
+        return t == tau
+
+    chosen = sorted((r for r in runs if r["label"] == label and same(r["tau"]) and (kind is None or r["kind"] == kind)),
+                    key=lambda r: r["seed"])
+    if not chosen:
+        raise ValueError(f"no run labelled {label!r} at tau = {tau!r}")
+    return np.array([float(r[key]) for r in chosen])
+
+
+def sweep_summary(runs: list[dict[str, Any]], labels: Any, taus: Any, *, key: str = "final_nelbo"
+                  ) -> dict[str, dict[str, np.ndarray]]:
+    """Mean, standard deviation and range over seeds at each temperature, per configuration.
+
+    Parameters
+    ----------
+    runs : list of dict
+    labels : iterable of str
+    taus : iterable of float
+    key : str
+
+    Returns
+    -------
+    dict
+        ``{label: {"mean", "sd", "low", "high": arrays (T,)}}``.
+    """
+    out = {}
+    for label in labels:
+        spreads = [seed_spread(run_values(runs, label, t, key=key)) for t in taus]
+        out[label] = {f: np.array([getattr(s, f) for s in spreads]) for f in ("mean", "sd", "low", "high")}
+    return out
+
+
+def best_tau(runs: list[dict[str, Any]], label: str, taus: Any, *, key: str = "final_nelbo") -> tuple[float, SeedSpread]:
+    """The temperature with the lowest mean over seeds, and the spread there.
+
+    Parameters
+    ----------
+    runs : list of dict
+    label : str
+    taus : iterable of float
+    key : str
+
+    Returns
+    -------
+    tau, spread : float, SeedSpread
+    """
+    spreads = {float(t): seed_spread(run_values(runs, label, t, key=key)) for t in taus}
+    tau = min(spreads, key=lambda t: spreads[t].mean)
+    return tau, spreads[tau]

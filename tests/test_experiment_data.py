@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from gumbel_utils.experiment_data import DATA_DIR, STUDIES, load_experiment, seed_spread
+from gumbel_utils.experiment_data import DATA_DIR, STUDIES, best_tau, load_experiment, run_values, seed_spread, sweep_summary
 
 
 def test_seed_spread():
@@ -45,3 +45,22 @@ def test_every_committed_study_records_how_it_was_made(name):
     for key in ("config", "package_version", "commit", "cpu_seconds", "wall_seconds", "date", "numpy", "python"):
         assert key in meta, key
     assert meta["cpu_seconds"] > 0 and len(meta["commit"]) >= 40
+
+
+RUNS = [{"label": "a", "tau": 0.5, "seed": s, "kind": "fixed", "final_nelbo": 20.0 + s} for s in (2, 0, 1)] + \
+       [{"label": "a", "tau": 1.0, "seed": s, "kind": "fixed", "final_nelbo": 19.0 + 2 * s} for s in (0, 1, 2)] + \
+       [{"label": "a", "tau": "annealed", "seed": 0, "kind": "annealed", "final_nelbo": 18.0}]
+
+
+def test_run_values_sweep_summary_and_best_tau():
+    np.testing.assert_array_equal(run_values(RUNS, "a", 0.5), [20.0, 21.0, 22.0])
+    np.testing.assert_array_equal(run_values(RUNS, "a", "annealed"), [18.0])
+    np.testing.assert_array_equal(run_values(RUNS, "a", 0.5 + 1e-12), [20.0, 21.0, 22.0])
+    with pytest.raises(ValueError, match="no run"):
+        run_values(RUNS, "b", 0.5)
+    s = sweep_summary(RUNS, ["a"], [0.5, 1.0])["a"]
+    np.testing.assert_allclose(s["mean"], [21.0, 21.0])
+    np.testing.assert_allclose(s["sd"], [1.0, 2.0])
+    np.testing.assert_allclose(s["low"], [20.0, 19.0])
+    tau, spread = best_tau(RUNS, "a", [1.0, 0.5])
+    assert tau == 1.0 and spread.mean == 21.0  # a tie keeps the first

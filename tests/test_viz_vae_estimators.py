@@ -86,3 +86,13 @@ def test_other_figures_draw_their_data():
     np.testing.assert_allclose(rel["markers"]["m"].get_ydata(), [21.0])
     rel["title"].figure.savefig("/tmp/figs/relaxed_tau.png")
     plt.close("all")
+
+
+def test_the_bias_drawn_is_the_resolved_excess_over_the_floor():
+    entry = _entry("straight_through")
+    for g in GROUPS:
+        entry["groups"][g].update(bias2_floor=0.5 * TAUS, bias2_se=np.where(TAUS > 1, 0.01, 10.0))
+    art = plot_exact_bias_variance({"ST": entry}, {g: 1.0 for g in GROUPS})
+    y = art["lines"][0, "encoder weights", "ST"].get_ydata()
+    assert np.all(np.isnan(y[TAUS <= 1])) and np.allclose(y[TAUS > 1], 0.5 * TAUS[TAUS > 1])
+    plt.close("all")

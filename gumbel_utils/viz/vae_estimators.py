@@ -64,17 +64,30 @@ def _variants(entries: Mapping[str, Mapping[str, Any]]) -> dict[str, int]:
     return out
 
 
+def _plain_log_ticks(ax) -> None:
+    """Y ticks of a log axis at 1, 2, 5 x 10^k as plain numbers (0.2, 1, 5), no minor labels."""
+    lo, hi = ax.get_ylim()
+    ticks = [m * 10.0**k for k in range(-4, 5) for m in (1, 2, 5) if lo <= m * 10.0**k <= hi]
+    ax.set_yticks(ticks, [f"{t:g}" for t in ticks])
+    ax.set_yticks([], minor=True)
+
+
 def plot_exact_bias_variance(entries: Mapping[str, Mapping[str, Any]], exact_norm2: Mapping[str, float], *,
                              groups: Sequence[str] = ("encoder logits", "encoder weights", "decoder"),
                              title: str = "", axes=None) -> dict:
     r"""Relative bias² (top) and variance (bottom) against τ, one column per parameter group.
 
+    The bias² drawn is the measured one minus its Monte Carlo floor (variance / R, what an unbiased
+    estimator shows), and only where that excess is resolved (above 2 standard errors): an estimator
+    with no resolved bias at some τ has no point there (REBAR has none at all).
+
     Parameters
     ----------
     entries : mapping of str to mapping
         Label -> ``{"estimator": name, "tau": (T,), "tau_dependent": bool, "groups": {group: {"bias2": (T,),
-        "variance": (T,), ...}}}`` (an entry of ``exact_vae``'s ``checkpoints[...]["estimators"]``). A τ-free
-        estimator is drawn as a horizontal line.
+        "bias2_se": (T,), "bias2_floor": (T,), "variance": (T,), ...}}}`` (an entry of ``exact_vae``'s
+        ``checkpoints[...]["estimators"]``; without ``bias2_se`` and ``bias2_floor`` the bias² is drawn as
+        given). A τ-free estimator is drawn as a horizontal line.
     exact_norm2 : mapping of str to float
         :math:`\lVert\nabla\rVert^2` of each group: the values are divided by it.
     groups : sequence of str
@@ -98,10 +111,15 @@ def plot_exact_bias_variance(entries: Mapping[str, Mapping[str, Any]], exact_nor
     with course_style():
         for col, grp in enumerate(groups):
             norm = float(exact_norm2[grp])
-            for row, (key, name) in enumerate((("bias2", "bias²"), ("variance", "variance"))):
+            for row, (key, name) in enumerate((("bias2", "resolved bias²"), ("variance", "variance"))):
                 ax = axes[row, col]
                 for label, entry in entries.items():
-                    values = np.asarray(entry["groups"][grp][key], dtype=float).ravel() / norm
+                    g = entry["groups"][grp]
+                    values = np.asarray(g[key], dtype=float).ravel()
+                    if key == "bias2" and "bias2_floor" in g and "bias2_se" in g:
+                        values = values - np.asarray(g["bias2_floor"], dtype=float).ravel()
+                        values = np.where(values > 2 * np.asarray(g["bias2_se"], dtype=float).ravel(), values, np.nan)
+                    values = values / norm
                     style = _style(entry, variants[label])
                     if entry["tau_dependent"]:
                         (lines[row, grp, label],) = ax.loglog(entry["tau"], values, label=label, markevery=3,
@@ -132,7 +150,7 @@ def plot_tau_star_codes(codes: ArrayLike, stars: Mapping[str, Mapping[str, Array
         The n of each point (samples per estimate in the toy, codes per image in the VAE).
     stars : mapping of str to mapping
         Curve label -> ``{"tau": (N,), "low": (N,), "high": (N,), "estimator": name, "variant": int,
-        "linestyle": str (optional)}``: τ* and the ends of its 2-s.e. range
+        "linestyle": str, "color": str}`` (the last three optional): τ* and the ends of its 2-s.e. range
         (:class:`~gumbel_utils.gradient_stats.TauStar`).
     title : str
     ax : Axes, optional
@@ -148,8 +166,7 @@ def plot_tau_star_codes(codes: ArrayLike, stars: Mapping[str, Mapping[str, Array
     with course_style():
         for i, (label, s) in enumerate(stars.items()):
             style = variant_style(s["estimator"], int(s.get("variant", 0)))
-            if "linestyle" in s:
-                style["linestyle"] = s["linestyle"]
+            style.update({k: s[k] for k in ("linestyle", "color") if k in s})
             tau = np.asarray(s["tau"], dtype=float)
             lo, hi = np.asarray(s["low"], dtype=float), np.asarray(s["high"], dtype=float)
             shift = n * 1.06 ** (i - (len(stars) - 1) / 2)  # side by side, so the ranges do not hide each other
@@ -157,6 +174,7 @@ def plot_tau_star_codes(codes: ArrayLike, stars: Mapping[str, Mapping[str, Array
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xticks(n, [f"{v:g}" for v in n])
+        _plain_log_ticks(ax)
         ax.set_xlabel("samples per estimate n (toy) / codes per image n (VAE)")
         ax.set_ylabel("MSE-optimal τ*")
         ax.legend(loc="best", fontsize=10.5)
@@ -245,6 +263,7 @@ def plot_learned_paths(paths: Mapping[str, Mapping[str, ArrayLike]], *, targets:
             out["targets"].append(axes[0].axhline(tau, color=PALETTE["black"], linestyle=":", label=label))
             out["targets"].append(axes[1].axhline(eta, color=PALETTE["black"], linestyle=":"))
         axes[0].set_yscale("log")
+        _plain_log_ticks(axes[0])
         axes[0].set_ylabel("learned τ")
         axes[1].set_ylabel("learned η")
         for ax in axes:
