@@ -11,7 +11,7 @@ PORT   ?= 8888
 LAB_CONFIG := $(VENV)/share/jupyter/lab/settings/overrides.json $(VENV)/etc/jupyter/jupyter_server_config.py
 PRESENT_PORT ?= 8866
 
-.PHONY: setup git-filter lab-config lab test test-fast bench student site present constraints clean
+.PHONY: setup git-filter lab-config lab test test-fast bench experiments student site present constraints clean
 
 setup: $(STAMP) $(LAB_CONFIG)
 	@$(BIN)/python tools/git_filter.py install
@@ -57,6 +57,12 @@ bench: setup
 	$(BIN)/python benchmarks/bench_estimators.py
 	$(BIN)/python benchmarks/bench_training.py
 	$(BIN)/python benchmarks/bench_vae.py
+
+# The heavy runs behind Notebook 6 (every estimator with three seeds, Jang's 20 x 10 latents, the exact bias in an
+# enumerable VAE, learned tau and eta), written to gumbel_utils/data/experiments/*.json, which the notebook reads. Takes about
+# 50 minutes of one CPU core (measured CPU time; each file records its own in "meta").
+experiments: setup
+	$(BIN)/python tools/experiments.py
 
 # Student versions of the notebooks (worked solutions removed) in student/.
 student: setup

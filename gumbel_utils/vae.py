@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import functools
 import math
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 import numpy as np
 
@@ -150,7 +150,7 @@ class ReconstructionLoss:
         entry = self._backward(self._entry(np.asarray(z, dtype=np.float64)))
         return (entry["d_a2"] @ self.model.params["dec_w1"].T).reshape(entry["code"].shape)
 
-    def param_grads(self, z: np.ndarray, weight: float) -> dict[str, np.ndarray]:
+    def param_grads(self, z: np.ndarray, weight: float, *, axis: int | None = None) -> dict[str, np.ndarray]:
         """Gradients of ``weight * sum(value(z))`` with respect to the decoder's parameters.
 
         Parameters
@@ -159,12 +159,27 @@ class ReconstructionLoss:
             The code the forward pass decoded.
         weight : float
             The factor of the sum (``1 / n`` for a batch mean).
+        axis : int, optional
+            A leading axis of ``z`` to keep: one gradient per index along it (independent replicates of
+            a measurement, :mod:`gumbel_utils.vae_gradient_stats`), the sum over the other axes. Each
+            gradient then has that axis first.
         """
         entry = self._backward(self._entry(np.asarray(z, dtype=np.float64)))
         d_out, d_a2 = entry["d_out"] * weight, entry["d_a2"] * weight
-        flat = entry["code"].reshape(-1, self.model.latents * self.model.categories)
-        return {"dec_w2": entry["h2"].T @ d_out, "dec_b2": d_out.sum(axis=0),
-                "dec_w1": flat.T @ d_a2, "dec_b1": d_a2.sum(axis=0)}
+        code_size = self.model.latents * self.model.categories
+        flat = entry["code"].reshape(-1, code_size)
+        if axis is None:
+            return {"dec_w2": entry["h2"].T @ d_out, "dec_b2": d_out.sum(axis=0),
+                    "dec_w1": flat.T @ d_a2, "dec_b1": d_a2.sum(axis=0)}
+        lead = entry["lead"]
+        keep = range(len(lead))[axis]
+
+        def grouped(a: np.ndarray) -> np.ndarray:  # (N, d) -> (lead[keep], N / lead[keep], d)
+            return np.moveaxis(a.reshape(lead + a.shape[-1:]), keep, 0).reshape(lead[keep], -1, a.shape[-1])
+
+        h2, d_out, code, d_a2 = (grouped(a) for a in (entry["h2"], d_out, flat, d_a2))
+        return {"dec_w2": np.matmul(h2.transpose(0, 2, 1), d_out), "dec_b2": d_out.sum(axis=1),
+                "dec_w1": np.matmul(code.transpose(0, 2, 1), d_a2), "dec_b1": d_a2.sum(axis=1)}
 
 
 class CategoricalVAE:
@@ -276,7 +291,7 @@ class CategoricalVAE:
             check_choice(spec.name, self.trainable_estimators(), "estimator")
         return spec
 
-    def _forward_backward(self, x, spec, tau, g, rng, kl_weight):
+    def _forward_backward(self, x, spec, tau, g, rng, kl_weight, options):
         """Loss, per-image encoder-logit gradients (leading shape of x), decoder grads and cached activations."""
         lead = x.shape[:-1]
         flat_x = x.reshape(-1, PIXELS)
@@ -293,38 +308,44 @@ class CategoricalVAE:
             code = one_hot_of(s.argmax(axis=-1), self.categories)
         kl = _kl_uniform(log_q)
         loss = float((f.value(code) + kl_weight * kl).mean())
-        d_logits = spec(logits, f, tau=tau, rng=rng, noise=g) / n       # the estimator, from its record
+        d_logits = spec(logits, f, tau=tau, rng=rng, noise=g, **options) / n   # the estimator, from its record
         if kl_weight:
             d_logits = d_logits + softmax_jvp(np.exp(log_q), log_q) * (kl_weight / n)   # d KL / d logits
         return loss, (a1, h1), d_logits, f.param_grads(code, 1.0 / n)
 
-    def _checked(self, x, estimator, tau, noise, gen):
+    def _checked(self, x, estimator, tau, noise, gen, options):
         x = check_images(x)
+        if options is None:
+            options = {}
+        elif not isinstance(options, Mapping):
+            raise TypeError(f"options must be a mapping of estimator options (e.g. {{'eta': 0.5}}), "
+                            f"got {type(options).__name__}")
         spec = self.estimator_spec(estimator)
         t = check_tau(tau, scalar=True)
         if spec.batch_dependent and x.shape[0] < 2:
             raise ValueError(f"x must hold at least 2 images along its first axis: {spec.name}'s estimates "
                              "depend on the other images of the batch")
-        return x, spec, t, self._noise(x.shape[:-1] + (self.latents, self.categories), noise, gen)
+        return x, spec, t, self._noise(x.shape[:-1] + (self.latents, self.categories), noise, gen), dict(options)
 
     @_one_blas_thread
     def logit_grad(self, x: Any, *, estimator: Any, tau: float, noise: Any = None, rng: Any = None,
-                   kl_weight: float = 1.0) -> tuple[float, np.ndarray]:
+                   kl_weight: float = 1.0, options: Mapping[str, Any] | None = None) -> tuple[float, np.ndarray]:
         """The batch loss and the estimator's gradient with respect to the encoder logits.
 
-        Arguments as in :meth:`loss_and_grad`, except that ``x`` may have several leading axes
+        Arguments (``options`` included) as in :meth:`loss_and_grad`, except that ``x`` may have several leading axes
         (..., 64): the first is the batch (of the leave-one-out baseline), the others independent
         copies (e.g. the draws of a variance measurement, :func:`gumbel_utils.vae_stats.logit_gradient_variance`).
         The gradient has shape (..., L, K) and is that of the mean loss over all images.
         """
         gen = as_generator(rng)  # one stream: the noise first, then the estimator's own draws
-        x, spec, t, g = self._checked(x, estimator, tau, noise, gen)
-        loss, _, d_logits, _ = self._forward_backward(x, spec, t, g, gen, float(kl_weight))
+        x, spec, t, g, opts = self._checked(x, estimator, tau, noise, gen, options)
+        loss, _, d_logits, _ = self._forward_backward(x, spec, t, g, gen, float(kl_weight), opts)
         return loss, d_logits
 
     @_one_blas_thread
     def loss_and_grad(
-        self, x: Any, *, estimator: Any, tau: float, noise: Any = None, rng: Any = None, kl_weight: float = 1.0
+        self, x: Any, *, estimator: Any, tau: float, noise: Any = None, rng: Any = None, kl_weight: float = 1.0,
+        options: Mapping[str, Any] | None = None,
     ) -> tuple[float, dict[str, np.ndarray]]:
         """The batch loss and the estimator's gradient of every parameter (a dict like :attr:`params`).
 
@@ -345,6 +366,9 @@ class CategoricalVAE:
             conditional draws).
         kl_weight : float
             The weight of the KL term.
+        options : mapping, optional
+            Estimator options overriding the record's defaults, e.g. ``{"m": 4}`` for Gumbel-Rao or
+            ``{"eta": 0.3}`` for REBAR (like :func:`gumbel_utils.training.train_logits`'s ``options``).
 
         Returns
         -------
@@ -354,18 +378,49 @@ class CategoricalVAE:
             the exact gradient of that loss at this noise.
         """
         gen = as_generator(rng)  # one stream: the noise first, then the estimator's own draws
-        x, spec, t, g = self._checked(x, estimator, tau, noise, gen)
+        x, spec, t, g, opts = self._checked(x, estimator, tau, noise, gen, options)
         if x.ndim != 2:
             raise ValueError(f"x must have shape (n, 64), got {x.shape}")
-        loss, (a1, h1), d_logits, grads = self._forward_backward(x, spec, t, g, gen, float(kl_weight))
-        p = self.params
-        d_l = d_logits.reshape(len(x), -1)
-        grads["enc_w2"] = h1.T @ d_l
-        grads["enc_b2"] = d_l.sum(axis=0)
-        d_a1 = (d_l @ p["enc_w2"].T) * (a1 > 0)
-        grads["enc_w1"] = x.T @ d_a1
-        grads["enc_b1"] = d_a1.sum(axis=0)
-        return loss, {key: grads[key] for key in p}
+        loss, (a1, h1), d_logits, grads = self._forward_backward(x, spec, t, g, gen, float(kl_weight), opts)
+        grads.update(self._encoder_backward(x, a1, h1, d_logits))
+        return loss, {key: grads[key] for key in self.params}
+
+    def _encoder_backward(self, x, a1, h1, d_logits):
+        """Encoder gradients from d loss / d logits (..., n, L, K): one gradient per leading index."""
+        d_l = d_logits.reshape(d_logits.shape[:-2] + (-1,))
+        d_a1 = (d_l @ self.params["enc_w2"].T) * (a1 > 0)
+        return {"enc_w2": np.matmul(h1.T, d_l), "enc_b2": d_l.sum(axis=-2),
+                "enc_w1": np.matmul(x.T, d_a1), "enc_b1": d_a1.sum(axis=-2)}
+
+    @_one_blas_thread
+    def encoder_param_grads(self, x: Any, d_logits: Any) -> dict[str, np.ndarray]:
+        r"""The encoder's parameter gradients, by backpropagation of a gradient with respect to its logits.
+
+        The encoder is deterministic, so every gradient reaching its weights is a linear map of
+        :math:`\partial\mathcal{L}/\partial\ell` (what an estimator gives): this is that map.
+
+        Parameters
+        ----------
+        x : array_like, shape (n, 64)
+            The images.
+        d_logits : array_like, shape (..., n, L, K)
+            The gradient of the loss with respect to the encoder logits of each image; leading axes
+            (independent replicates) are kept: one set of gradients per leading index.
+
+        Returns
+        -------
+        dict
+            ``enc_w1``, ``enc_b1``, ``enc_w2``, ``enc_b2``, each with the leading axes of ``d_logits``.
+        """
+        x = check_images(x)
+        if x.ndim != 2:
+            raise ValueError(f"x must have shape (n, 64), got {x.shape}")
+        d = np.asarray(d_logits, dtype=np.float64)
+        if d.shape[-3:] != (len(x), self.latents, self.categories):
+            raise ValueError(f"d_logits must have shape (..., {len(x)}, {self.latents}, {self.categories}), "
+                             f"got {d.shape}")
+        a1, h1, _ = self._encode(x)
+        return self._encoder_backward(x, a1, h1, d)
 
     # ------------------------------------------------------------ evaluation
 

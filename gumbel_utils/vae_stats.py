@@ -100,7 +100,8 @@ def code_usage(model: CategoricalVAE, x: Any) -> CodeUsage:
 
 
 def logit_gradient_variance(
-    model: CategoricalVAE, x: Any, *, estimator: Any, taus: Any, n_samples: int = 200, rng: Any = None
+    model: CategoricalVAE, x: Any, *, estimator: Any, taus: Any, n_samples: int = 200, rng: Any = None,
+    options: Any = None,
 ) -> np.ndarray:
     """Variance of an estimator's gradient with respect to the encoder logits, one number per τ.
 
@@ -118,6 +119,8 @@ def logit_gradient_variance(
     n_samples : int
         Independent noises per τ (>= 2): independent copies of the batch.
     rng : None, int or Generator
+    options : mapping, optional
+        Estimator options overriding the record's defaults (e.g. ``{"m": 4}``, ``{"eta": 0.5}``).
 
     Returns
     -------
@@ -135,7 +138,7 @@ def logit_gradient_variance(
     copies = np.broadcast_to(x[:, None, :], (len(x), draws, x.shape[1]))  # the batch on axis 0, copies on axis 1
     out = np.empty(len(taus))
     for i, t in enumerate(taus):
-        d = model.logit_grad(copies, estimator=estimator, tau=float(t), rng=gen)[1]   # (n, draws, L, K)
+        d = model.logit_grad(copies, estimator=estimator, tau=float(t), rng=gen, options=options)[1]  # (n, draws, L, K)
         per_image = d * (len(x) * draws)  # the gradient of each image's own loss
         out[i] = per_image.reshape(len(x), draws, -1).var(axis=1, ddof=1).sum(axis=-1).mean()
     return out

@@ -153,6 +153,51 @@ def _solution_5_3():
             for name in ("straight_through", "gumbel_softmax_grad")}
 
 
+def _solution_6_1(sign=1.0, scale=1.0):
+    import itertools
+
+    from gumbel_utils.digits import load_digits_binary
+    from gumbel_utils.numerics import softmax
+    from gumbel_utils.vae import CategoricalVAE, bernoulli_nll
+
+    m, x = CategoricalVAE(2, 3, 8, rng=0), load_digits_binary()[0][:4]
+    q, grad = softmax(m.encode(x)), np.zeros((4, 2, 3))
+    for i, j in itertools.product(range(3), range(3)):
+        code = np.zeros((4, 2, 3))
+        code[:, 0, i] = code[:, 1, j] = 1.0
+        grad += (q[:, 0, i] * q[:, 1, j] * bernoulli_nll(x, m.decoder_logits(code)))[:, None, None] * (code - q)
+    return sign * scale * grad / 4
+
+
+def _solution_6_2():
+    from gumbel_utils.conditional import rebar
+    from gumbel_utils.objectives import Cubic
+
+    x = np.array([1.0, 0.5, 0.0])
+    a = rebar(x, Cubic(), 200_000, tau=0.5, rng=0, eta=0.0)
+    b = rebar(x, Cubic(), 200_000, tau=0.5, rng=0, eta=1.0) - a
+    da, db = a - a.mean(0), b - b.mean(0)
+    return float(np.mean(2 * np.einsum("nk,nk->n", a + b, b))), float(-np.sum(da * db) / np.sum(db * db))
+
+
+def _solution_6_3(formula=False):
+    from gumbel_utils.digits import load_digits_binary
+    from gumbel_utils.vae import CategoricalVAE
+    from gumbel_utils.vae_gradient_stats import estimator_gradients, exact_group_gradients
+
+    m, x = CategoricalVAE(2, 8, 128, rng=0), load_digits_binary()[0][:20]
+    exact = exact_group_gradients(m, x)["encoder weights"]
+    if formula:  # bias^2 + variance / n from one code per image: the wrong way
+        g = estimator_gradients(m, x, estimator="score_function_baseline", tau=1.0, replicates=300, rng=1)
+        g = g["encoder weights"]
+        return {n: float(np.sum((g.mean(0) - exact) ** 2) + np.sum(g.var(0, ddof=1)) / n) for n in (2, 8)}
+    out = {}
+    for n in (2, 8):
+        g = estimator_gradients(m, x, estimator="score_function_baseline", tau=1.0, codes=n, replicates=300, rng=n)
+        out[n] = float(np.mean(np.sum((g["encoder weights"] - exact) ** 2, axis=1)))
+    return out
+
+
 def _training_threshold():
     from gumbel_utils.relaxed_toy import relaxed_toy_threshold
 
@@ -176,8 +221,11 @@ SOLUTIONS = {
     "5.1": lambda: np.array([[21.52, 21.58], [21.70, 21.66]]),  # plausible values: retraining takes minutes
     "5.2": lambda: _kl_grad,
     "5.3": _solution_5_3,
+    "6.1": _solution_6_1,
+    "6.2": _solution_6_2,
+    "6.3": _solution_6_3,
     "7.1": lambda: (1 - 0.5) / 2,
-    "7.2": lambda: {1.0: (23.19, 19.86), 0.3: (22.01, 21.22)},  # measured in notebook 6 (40-epoch VAEs)
+    "7.2": lambda: {1.0: (23.19, 19.86), 0.3: (22.01, 21.22)},  # measured in notebook 7 (40-epoch VAEs)
 }
 
 
@@ -185,7 +233,15 @@ def test_every_check_has_a_solution_here():
     assert set(SOLUTIONS) == set(check.EXERCISES), "add the answer of each new exercise to SOLUTIONS"
 
 
-@pytest.mark.parametrize("number", sorted(SOLUTIONS))
+#: Checks that recompute their expected answer for seconds (200,000 REBAR draws, 300 batches of VAE codes).
+SLOW_CHECKS = {"6.2", "6.3"}
+
+
+def _tiered(number, *rest, id=None):
+    return pytest.param(number, *rest, id=id, marks=[pytest.mark.slow] if number in SLOW_CHECKS else [])
+
+
+@pytest.mark.parametrize("number", [_tiered(n) for n in sorted(SOLUTIONS)])
 def test_solution_passes_its_check(number):
     result = check.EXERCISES[number](SOLUTIONS[number]())
     assert isinstance(result, CheckResult) and result.exercise == number
@@ -255,6 +311,15 @@ WRONG = [
                      "gumbel_softmax_grad": _solution_5_3()["gumbel_softmax_grad"]}, "straight-through losses differ"),
     ("5.3", lambda: {"straight_through": (40.0, 40.0), "gumbel_softmax_grad": (41.0, 41.0)}, "are equal"),
     ("5.3", lambda: [1, 2], 'expected a dict with the keys "straight_through"'),
+    ("6.1", lambda: _solution_6_1(sign=-1.0), "wrong sign"),
+    ("6.1", lambda: _solution_6_1(scale=4.0), "batch mean"),
+    ("6.1", lambda: _solution_6_1()[:2], "the shape should be (4, 2, 3)"),
+    ("6.2", lambda: (_solution_6_2()[0] / 2, _solution_6_2()[1]), "half the derivative"),
+    ("6.2", lambda: (_solution_6_2()[0], -_solution_6_2()[1]), "wrong sign"),
+    ("6.2", lambda: (-_solution_6_2()[0], _solution_6_2()[1]), "wrong sign"),
+    ("6.3", lambda: _solution_6_3(formula=True), "no baseline at all"),
+    ("6.3", lambda: {2: 0.5, 8: 0.6}, "does not fall"),
+    ("6.3", lambda: {2: 0.5}, "expected a dict with the keys [2, 8]"),
     ("7.1", lambda: 0.24, "too small"),
     ("7.1", lambda: 0.26, "too large"),
     ("7.1", lambda: 0.7, "between 0 and 1/2"),
@@ -265,7 +330,7 @@ WRONG = [
 ]
 
 
-@pytest.mark.parametrize("number, answer, expected", WRONG, ids=[f"{n}-{i}" for i, (n, _, _) in enumerate(WRONG)])
+@pytest.mark.parametrize("number, answer, expected", [_tiered(*w, id=f"{w[0]}-{i}") for i, w in enumerate(WRONG)])
 def test_wrong_answer_fails_with_a_helpful_message(number, answer, expected):
     result = check.EXERCISES[number](answer())
     assert result.status == "wrong", str(result)

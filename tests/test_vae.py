@@ -288,3 +288,36 @@ def test_bad_input_names_the_argument(data):
     with pytest.raises(ValueError, match="categories"):
         CategoricalVAE(3, 1, 10)
 
+
+
+def test_options_reach_the_estimator(data):
+    """REBAR with options={"eta": 0} is the score function (same noise); a bad mapping or option is refused."""
+    m = _small(seed=5)
+    x = _batch(data, 6)
+    g = _noise(m, 6, seed=9)
+    _, sf = m.loss_and_grad(x, estimator="score_function", tau=0.5, noise=g, rng=1)
+    _, rebar0 = m.loss_and_grad(x, estimator="rebar", tau=0.5, noise=g, rng=1, options={"eta": 0.0})
+    _, rebar1 = m.loss_and_grad(x, estimator="rebar", tau=0.5, noise=g, rng=1)
+    for key in m.params:
+        np.testing.assert_allclose(rebar0[key], sf[key], rtol=1e-12, atol=1e-15)
+    assert not np.allclose(rebar1["enc_w2"], sf["enc_w2"])
+    _, d1 = m.logit_grad(x, estimator="gumbel_rao", tau=0.5, noise=g, rng=3, options={"m": 1})
+    _, d8 = m.logit_grad(x, estimator="gumbel_rao", tau=0.5, noise=g, rng=3, options={"m": 8})
+    assert d1.shape == d8.shape and not np.allclose(d1, d8)
+    with pytest.raises(TypeError, match="options must be a mapping"):
+        m.loss_and_grad(x, estimator="rebar", tau=0.5, options=[("eta", 0.0)])
+    with pytest.raises(TypeError):
+        m.loss_and_grad(x, estimator="straight_through", tau=0.5, options={"eta": 0.0})
+
+
+def test_encoder_param_grads_keep_leading_axes(data):
+    m = _small(seed=6)
+    x = _batch(data, 4)
+    d = np.random.default_rng(0).normal(size=(3, 4, m.latents, m.categories))
+    many = m.encoder_param_grads(x, d)
+    for r in range(3):
+        one = m.encoder_param_grads(x, d[r])
+        for key, value in one.items():
+            np.testing.assert_allclose(many[key][r], value, rtol=1e-12, atol=1e-14)
+    with pytest.raises(ValueError, match="d_logits"):
+        m.encoder_param_grads(x, d[:, :3])

@@ -67,3 +67,25 @@ def test_training_checks_its_arguments(data):
         train_vae(m, train_x, test_x, estimator="noise_free_grad", epochs=1)   # draws no sample: trains no model
     with pytest.raises(TypeError, match="progress"):
         train_vae(m, train_x, test_x, estimator="straight_through", epochs=1, progress="yes")
+
+
+def test_options_and_a_tuner_reach_every_step(data):
+    """options= sets the estimator's options (recorded per epoch); a tuner sets tau and options before each step."""
+    train_x, test_x = data
+    h = train_vae(CategoricalVAE(2, 3, 8, rng=0), train_x[:100], test_x[:20], estimator="rebar", tau=0.5, epochs=2,
+                  batch_size=50, rng=0, options={"eta": 0.25})
+    np.testing.assert_array_equal(h.options["eta"], [0.25, 0.25])
+    assert h.cpu_seconds > 0
+    seen = []
+
+    def tuner(model, x, *, tau, options, rng):
+        seen.append((tau, dict(options), len(x)))
+        return tau * 0.5, {**options, "eta": options["eta"] + 1.0}
+
+    h = train_vae(CategoricalVAE(2, 3, 8, rng=0), train_x[:100], test_x[:20], estimator="rebar", tau=0.8, epochs=2,
+                  batch_size=50, rng=0, tuner=tuner)
+    assert [s[0] for s in seen] == pytest.approx([0.8, 0.4, 0.2, 0.1]) and seen[0][1]["eta"] == 1.0
+    np.testing.assert_allclose(h.tau, [0.2, 0.05])
+    np.testing.assert_allclose(h.options["eta"], [3.0, 5.0])
+    with pytest.raises(TypeError, match="options"):
+        train_vae(CategoricalVAE(2, 3, 8, rng=0), train_x[:100], test_x, estimator="rebar", options=3)

@@ -78,7 +78,7 @@ def _catalogue():
     from gumbel_utils.vae_training import History
     from gumbel_utils.viz import (annealing, argmax_steps, bias_variance as bv, binary_concrete, concrete_density,
                                   conditional_noise, estimate_histogram, gumbel_max, gumbel_noise, mean_drift, rebar,
-                                  relaxation_path, relaxed_toy, training_curves, vae_measurements)
+                                  relaxation_path, relaxed_toy, training_curves, vae_estimators, vae_measurements)
 
     f, taus = Cubic(), np.geomspace(0.05, 5, 5)
     names = estimator_names()
@@ -96,8 +96,36 @@ def _catalogue():
     p_star, relaxed, true = relaxed_toy_curves(0.45, [1.0], p)
     est = {n: ESTIMATORS[n](X, f, 400, tau=np.asarray([0.01, 0.1, 1.0, 3.0]), rng=0)
            for n in ("gumbel_softmax_grad", "straight_through")}
+    groups = ("encoder logits", "encoder weights", "decoder")
+
+    def entry(name, scale=1.0):
+        return {"estimator": name, "tau": taus, "tau_dependent": True,
+                "groups": {g: {"bias2": scale * taus, "variance": scale / taus} for g in groups}}
+
+    def star(name, variant, scale):
+        return {"estimator": name, "variant": variant, "tau": scale * np.array([1.0, 0.5, 0.3]),
+                "low": scale * np.array([0.8, 0.4, 0.2]), "high": scale * np.array([1.3, 0.6, 0.4])}
+
+    def mean_range(name, variant, shift):
+        return {"estimator": name, "variant": variant, "mean": taus + shift, "low": taus + shift - 0.1,
+                "high": taus + shift + 0.1}
+
     winner, m = perturbed_max(np.array([1.0, 0.0, -0.5, 0.5]), size=4000, rng=1)
     return {
+        "plot_exact_bias_variance": lambda: vae_estimators.plot_exact_bias_variance(
+            {"GS": entry("gumbel_softmax_grad"), "ST": entry("straight_through", 2.0), "GR 4": entry("gumbel_rao", 3.0),
+             "GR 16": entry("gumbel_rao", 4.0), "REBAR": entry("rebar", 5.0)}, {g: 1.0 for g in groups}),
+        "plot_tau_star_codes": lambda: vae_estimators.plot_tau_star_codes(
+            [1, 4, 16], {"a": star("gumbel_softmax_grad", 0, 1.0), "b": star("gumbel_softmax_grad", 1, 2.0),
+                         "c": star("gumbel_softmax_grad", 2, 3.0), "d": star("straight_through", 0, 4.0)}),
+        "plot_seed_sweep": lambda: vae_estimators.plot_seed_sweep(
+            taus, {"GS": mean_range("gumbel_softmax_grad", 0, 0.0), "ST": mean_range("straight_through", 0, 1.0),
+                   "GR 16": mean_range("gumbel_rao", 2, 2.0), "REBAR": mean_range("rebar", 0, 3.0)}),
+        "plot_learned_paths": lambda: vae_estimators.plot_learned_paths(
+            {f"seed {i}": {"step": np.arange(5), "tau": taus * (i + 1), "eta": taus + i} for i in range(3)}),
+        "plot_relaxed_tau": lambda: vae_estimators.plot_relaxed_tau(
+            taus, {f"model {i}": taus + i for i in range(5)}, {f"model {i}": 20.0 + i for i in range(5)},
+            {f"model {i}": 1.0 for i in range(5)}),
         "plot_draws": lambda: gumbel_max.plot_draws({"argmax(softmax(x))": np.zeros(30, int),
                                                       "sample": sample_categorical(X, 30, rng=0)}, 3),
         "plot_frequency_bars": lambda: gumbel_max.plot_frequency_bars(

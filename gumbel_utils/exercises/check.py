@@ -539,5 +539,9 @@ def exercise_7_2(answer: Any) -> str:
     return ("the discrete -ELBO, not the relaxed training loss, ranks the two models, and the gap is larger at "
             "tau = 1 than at tau = 0.3.")
 
+# Notebook 6's checks (the learner's VAE, deeper) live in a module of their own (this one would pass 600 lines);
+# importing them registers them and makes them attributes of this module.
+from .check_vae_deeper import exercise_6_1, exercise_6_2, exercise_6_3  # noqa: E402, F401
+
 #: Every exercise check registered above (adding one needs no edit here).
 __all__ = ["CheckResult", "EXERCISES", *(name for name in list(globals()) if name.startswith("exercise_"))]
