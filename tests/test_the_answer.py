@@ -257,25 +257,26 @@ def _headings(path: Path) -> set[str]:
             for line in cell.source.splitlines() if line.startswith("#")}
 
 
-def _links() -> list[tuple[str, str | None]]:
-    nb = nbformat.read(NOTEBOOK, as_version=4)
+def _links(notebook: Path = NOTEBOOK) -> list[tuple[str, str | None]]:
+    nb = nbformat.read(notebook, as_version=4)
     text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     # Markdown links to notebooks: [text](NN_name.ipynb) or [text](NN_name.ipynb#anchor); anchors may hold (...)
     found = re.findall(r"\]\(([0-9]{2}_[\w]+\.ipynb)(?:#((?:[^()\s]|\([^()\s]*\))+))?\)", text)
     return [(target, anchor or None) for target, anchor in found]
 
 
-def test_links_point_at_notebooks_and_headings():
+def test_links_of_every_notebook_point_at_notebooks_and_headings():
     links = _links()
     targets = {t for t, _ in links}
     assert {"00_start_here.ipynb", "01_gumbel_max.ipynb", "02_relaxation_temperature.ipynb",
             "03_gradients_temperature.ipynb", "04_training_temperature.ipynb", "05_categorical_vae.ipynb"} <= targets
-    for target, anchor in links:
-        path = NOTEBOOK.parent / target
-        assert path.exists(), f"link to a missing notebook: {target}"
-        if anchor is not None:
-            assert anchor.isascii(), f"{target}#{anchor}: a non-ASCII anchor does not work in JupyterLab"
-            assert anchor in _headings(path), f"{target}#{anchor}: no such heading in {target}"
+    for source in sorted(NOTEBOOK.parent.glob("[0-9][0-9]_*.ipynb")):  # every notebook's links, this one's too
+        for target, anchor in _links(source):
+            path = NOTEBOOK.parent / target
+            assert path.exists(), f"{source.name}: link to a missing notebook: {target}"
+            if anchor is not None:
+                assert anchor.isascii(), f"{source.name} -> {target}#{anchor}: a non-ASCII anchor does not work in JupyterLab"
+                assert anchor in _headings(path), f"{source.name} -> {target}#{anchor}: no such heading in {target}"
 
 
 def test_readme_lists_the_answer_last():

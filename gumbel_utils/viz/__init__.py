@@ -16,6 +16,8 @@ Notebook 3              ``argmax_steps``, ``estimate_histogram`` (and running me
                         ``bias_variance`` (bias, variance, MSE, tau*, K = 2), ``conditional_noise``
 Notebook 4              ``training_curves``, ``relaxed_toy``, ``rebar``, ``annealing``
 Notebook 5              ``vae_decoding`` (mosaics, relaxed decoding), ``vae_measurements``
+Notebook 6              ``vae_estimators`` (exact bias and variance, tau* against codes, seeds,
+                        learned tau and eta)
 infrastructure          ``style`` (look, estimator and series styles), ``controls`` (declared
                         controls), ``explorer`` (:class:`Explorer`)
 ======================  ==========================================================================
