@@ -31,7 +31,7 @@ QUIZZES = load_quizzes()
 CLAIMS: dict[str, Callable[[], list]] = {}
 SLOW = {"05-relaxed-decoding", "01-samplers", "ex-7.2", "04-training", "03-bias-variance", "04-annealing",
         "02-concrete-simplex", "04-relaxed-toy", "04-rebar-variance", "01-shift-scale", "ex-3.3", "02-density-shape",
-        "02-mean-drift", "ex-2.2"}  # several seconds each (training, sweeps, many redraws)
+        "02-mean-drift", "ex-2.2", "ex-6.2"}  # several seconds each (training, sweeps, many redraws)
 X0 = np.log([0.2, 0.3, 0.5])  # the logits of Notebooks 0 and 2
 X3 = np.array([1.0, 0.5, 0.0])  # Notebooks 3, 4 and 7
 
@@ -685,6 +685,16 @@ def _06_learned_tau():
     starts = {r["tau0"] for r in runs}
     ends = [r["tau_by_epoch"][-1] for r in runs]
     return [0 if starts == {0.3, 1.0, 3.0} and all(1.8 < t < 2.5 for t in ends) else 1]
+
+
+@claim("ex-6.2")
+def _ex_6_2():
+    from gumbel_utils.objectives import Cubic
+    from gumbel_utils.training_stats import rebar_eta_variance
+
+    par = rebar_eta_variance(np.array([1.0, 0.5, 0.0]), Cubic(), [0.5], [1.0], n_samples=200_000, rng=12345)
+    slope = 2.0 * float(par.cov_ab[0] + par.var_b[0])  # the right slope, so that the check judges eta* alone
+    return [_check_accepts(check.exercise_6_2, lambda v: (slope, v))]
 
 
 @claim("ex-5.3")
