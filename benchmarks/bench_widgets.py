@@ -7,7 +7,7 @@ a button), timing each ``control.value = v`` (the whole redraw: update, draw,
 PNG). Prints a markdown table of p50/p95 per explorer and control, flags rows
 over budget (30 ms; 1 s for a control the explorer declares with
 ``Explorer(..., live_recompute=...)``, see CONTRIBUTING.md), then the Run All time of each notebook on a fresh kernel
-(nbclient) and the total (target < 60 s), and the machine it ran on.
+(nbclient) and the total (target: ``COLLECTION_BUDGET_S``, 180 s), and the machine it ran on.
 
 Usage: ``python benchmarks/bench_widgets.py [--values 30] [--only SUBSTRING] [--skip-notebooks] [--clock cpu]``
 
@@ -35,6 +35,12 @@ BUTTON_CLICKS = 10
 #: Dropdowns and toggles with few options are cycled until this many moves.
 MIN_MOVES = 12
 
+
+
+#: Run All of every notebook, one after the other, on a fresh kernel each: a student who runs the whole
+#: course waits at most three minutes. Eight notebooks, two of which train small VAEs from scratch (the
+#: per-notebook budgets of tests/_qa.py add up to 420 s).
+COLLECTION_BUDGET_S = 180.0
 
 def machine() -> str:
     import matplotlib
@@ -180,10 +186,10 @@ def main(argv: list[str] | None = None) -> int:
                 over.append(f"{path.name}: {run.seconds:.1f} s > {budget:.0f} s")
             print(f"| {path.name} | {run.seconds:.1f} | {budget:.0f} | {flag.strip()} |")
             sys.stdout.flush()
-        flag = "**OVER**" if total > 60 else ""
-        if total > 60:
-            over.append(f"whole collection: {total:.1f} s > 60 s")
-        print(f"| **whole collection** | **{total:.1f}** | 60 | {flag} |")
+        flag = "**OVER**" if total > COLLECTION_BUDGET_S else ""
+        if total > COLLECTION_BUDGET_S:
+            over.append(f"whole collection: {total:.1f} s > {COLLECTION_BUDGET_S:.0f} s")
+        print(f"| **whole collection** | **{total:.1f}** | {COLLECTION_BUDGET_S:.0f} | {flag} |")
 
     print()
     if over:

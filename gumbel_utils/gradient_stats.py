@@ -237,7 +237,7 @@ def batch_mse(estimator: Any, logits: ArrayLike, f: Any, tau: ArrayLike | None =
 
 def bias_variance(
     estimator: Any, logits: ArrayLike, f: Any, tau: ArrayLike | None = None, *, n_samples: int = 20_000,
-    batch: int = 1, batches: Iterable[int] = (), rng: Any = None, **options: Any
+    batch: int = 1, batches: Iterable[int] = (), n_batches: int = N_BATCHES, rng: Any = None, **options: Any
 ) -> BiasVariance:
     r"""Measure one estimator against :func:`exact_gradient`: bias, variance, MSE, with standard errors.
 
@@ -258,6 +258,8 @@ def bias_variance(
         estimates depend on the batch (its record says ``batch_dependent``) every such MSE, and ``mse``
         itself, is measured from real batches (:func:`batch_mse`); for the others it is
         bias^2 + variance / n.
+    n_batches : int, default :data:`N_BATCHES`
+        Real batches per batch size for such an estimator (:func:`batch_mse`).
     rng, **options
         Passed to the estimator (for example ``m`` for Gumbel-Rao).
 
@@ -278,14 +280,14 @@ def bias_variance(
     if not spec.batch_dependent:
         return res
     sizes = sorted({check_count(b, "batches") for b in batches} | {res.batch})
-    measured = {n: batch_mse(spec, logits, f, tau, batch=n, rng=gen, **options) for n in sizes}
+    measured = {n: batch_mse(spec, logits, f, tau, batch=n, n_batches=n_batches, rng=gen, **options) for n in sizes}
     mse, mse_se = measured[res.batch]
     return res._replace(mse=mse, mse_se=mse_se, batch_dependent=True, batch_mse=measured)
 
 
 def bias_variance_sweep(
     logits: ArrayLike, f: Any, taus: ArrayLike, *, estimators: Iterable[str] | None = None, n_samples: int = 20_000,
-    batch: int = 1, batches: Iterable[int] = (), rng: Any = None,
+    batch: int = 1, batches: Iterable[int] = (), n_batches: int = N_BATCHES, rng: Any = None,
     options: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> dict[str, BiasVariance]:
     """:func:`bias_variance` of several estimators over a grid of temperatures.
@@ -299,7 +301,7 @@ def bias_variance_sweep(
     estimators : iterable of str, optional
         Registered names; default every (stochastic) estimator in
         :data:`~gumbel_utils.registry.ESTIMATORS`, in registration order.
-    n_samples, batch, batches
+    n_samples, batch, batches, n_batches
         As in :func:`bias_variance`.
     rng : None, int or Generator
         Each estimator gets its own stream spawned from it (in the order of ``estimators``), so
@@ -324,8 +326,8 @@ def bias_variance_sweep(
     t = np.asarray(check_tau(taus), dtype=np.float64).reshape(-1)
     streams = as_generator(rng).spawn(len(names))
     extra = dict(options or {})
-    return {name: bias_variance(name, logits, f, t, n_samples=n_samples, batch=batch, batches=batches, rng=gen,
-                                **extra.get(name, {}))
+    return {name: bias_variance(name, logits, f, t, n_samples=n_samples, batch=batch, batches=batches,
+                                n_batches=n_batches, rng=gen, **extra.get(name, {}))
             for name, gen in zip(names, streams)}
 
 

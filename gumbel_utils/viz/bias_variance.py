@@ -380,7 +380,9 @@ def explore_bias_variance(logits: ArrayLike = (1.0, 0.5, 0.0), objective: str = 
         The temperature grid (default 25 values from 0.01 to 10).
     n_samples : int, optional
         Single-sample estimates per estimator and tau (100 to 100,000; the default 10,000
-        keeps a recompute of every registered estimator within a second).
+        keeps a recompute of every registered estimator within a second). An estimator whose
+        estimates depend on the batch (the leave-one-out baseline) is measured from
+        ``max(100, n_samples // 10)`` real batches of each size, the notebook's proportion.
     seed : int, optional
         Seed of the sweep.
 
@@ -395,6 +397,7 @@ def explore_bias_variance(logits: ArrayLike = (1.0, 0.5, 0.0), objective: str = 
     objective, _f = _objective(objective)
     taus = np.geomspace(0.01, 10.0, 25) if taus is None else np.asarray(taus, dtype=float)
     n_samples = int(check_in_range(n_samples, 100, 100_000, "n_samples"))
+    n_batches = max(100, n_samples // 10)  # real batches per size for the baseline: the notebook's 20,000 : 2,000
     seed = check_seed(seed)
     fig, axes = new_figure(1, 3, figsize=(8.4, 4.1))
     cache: dict = {}
@@ -406,7 +409,7 @@ def explore_bias_variance(logits: ArrayLike = (1.0, 0.5, 0.0), objective: str = 
             cache.clear()
             state["sweeps"] += 1  # new results: the cached background (bias and variance panels) is redrawn
             cache[key] = bias_variance_sweep(np.array([x1, x2, x0[2]]), OBJECTIVES[objective], taus,
-                                             n_samples=n_samples, batches=BATCHES, rng=seed)
+                                             n_samples=n_samples, batches=BATCHES, n_batches=n_batches, rng=seed)
         return cache[key]
 
     art = plot_bias_variance(results_for(x0[0], x0[1], objective), axes=axes)
