@@ -168,3 +168,11 @@ def pytest_sessionfinish(session):
     recorded = config.cache.get(_DURATIONS_KEY, {})
     recorded.update({k: round(v, 3) for k, v in _durations.items()})
     config.cache.set(_DURATIONS_KEY, recorded)
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Every test leaves no pyplot figure open (figures made through pyplot stay alive until closed)."""
+    yield
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")

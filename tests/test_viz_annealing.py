@@ -8,52 +8,27 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
-from matplotlib.artist import Artist  # noqa: E402
 
 from gumbel_utils.objectives import OBJECTIVES, vertex_values  # noqa: E402
 from gumbel_utils.registry import ESTIMATORS  # noqa: E402
-from gumbel_utils.viz import Explorer  # noqa: E402
 
 from gumbel_utils.relaxed_toy import relaxed_toy_minimizer  # noqa: E402
 from gumbel_utils.schedules import anneal  # noqa: E402
 from gumbel_utils.training import train_toy  # noqa: E402
 from gumbel_utils.viz import annealing as V  # noqa: E402
+from _viz import figure_fits, only_artists  # noqa: E402
 
 
 X = np.array([1.0, 0.5, 0.0])
 TAUS = np.geomspace(0.05, 5, 5)
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
-def _only_artists(value) -> bool:
-    if isinstance(value, Artist):
-        return True
-    if isinstance(value, dict):
-        return all(_only_artists(v) for v in value.values())
-    if isinstance(value, (list, tuple)):
-        return all(_only_artists(v) for v in value)
-    return type(value).__name__ in ("ErrorbarContainer", "BarContainer")
-
-
-def _figure_fits(ex: Explorer) -> None:
-    width, _height = ex.size_px
-    assert width <= (560 if ex.layout_mode == "side" else 840)
-    assert ex.min_text_px >= 14.0
-    assert not ex.non_artists  # artists only (the explorer contract)
-
-
 @pytest.mark.slow
 def test_explore_annealing_trains_with_the_schedule():
     ex = V.explore_annealing(steps=300)
-    _figure_fits(ex)
+    figure_fits(ex)
     ex.controls["tau_min"].value = 0.2
     ex.controls["every"].value = 50
     v = ex.values

@@ -11,7 +11,6 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.colors  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
@@ -30,12 +29,6 @@ from gumbel_utils.viz import argmax_steps as G  # noqa: E402
 
 
 X = np.array([1.0, 0.5, 0.0])
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 def test_explore_argmax_steps_tau_controls_relaxed_curves():

@@ -31,12 +31,6 @@ from gumbel_utils.registry import ESTIMATORS, estimator_names  # noqa: E402
 X = np.array([1.0, 0.5, 0.0])
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
 def test_the_registry_styles_keep_every_pair_of_estimators_apart():
     """Five pairs of registry colours fall below ΔE 20 for some reader; every pair differs in line style and marker."""
     below = []

@@ -7,7 +7,6 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.colors  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
@@ -17,12 +16,6 @@ from gumbel_utils.viz import conditional_noise as G  # noqa: E402
 
 
 X = np.array([1.0, 0.5, 0.0])
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 def test_plot_conditional_check_draws_both_samplers():

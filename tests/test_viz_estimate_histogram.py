@@ -29,12 +29,6 @@ from gumbel_utils.viz import estimate_histogram as G  # noqa: E402
 X = np.array([1.0, 0.5, 0.0])
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
 def test_explore_estimate_histogram_small_tau_spike_and_tail():
     ex = G.explore_estimate_histogram(n_samples=5000)
     ex.controls["tau"].value = 0.003

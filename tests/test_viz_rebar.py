@@ -12,51 +12,26 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
-from matplotlib.artist import Artist  # noqa: E402
 
 from gumbel_utils.objectives import OBJECTIVES, vertex_values  # noqa: E402
 from gumbel_utils.registry import ESTIMATORS  # noqa: E402
-from gumbel_utils.viz import Explorer  # noqa: E402
 
 from gumbel_utils.gradient_stats import bias_variance  # noqa: E402
 from gumbel_utils.training_stats import rebar_eta_variance  # noqa: E402
 from gumbel_utils.viz import rebar as V  # noqa: E402
+from _viz import figure_fits, only_artists  # noqa: E402
 
 
 X = np.array([1.0, 0.5, 0.0])
 TAUS = np.geomspace(0.05, 5, 5)
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
-def _only_artists(value) -> bool:
-    if isinstance(value, Artist):
-        return True
-    if isinstance(value, dict):
-        return all(_only_artists(v) for v in value.values())
-    if isinstance(value, (list, tuple)):
-        return all(_only_artists(v) for v in value)
-    return type(value).__name__ in ("ErrorbarContainer", "BarContainer")
-
-
-def _figure_fits(ex: Explorer) -> None:
-    width, _height = ex.size_px
-    assert width <= (560 if ex.layout_mode == "side" else 840)
-    assert ex.min_text_px >= 14.0
-    assert not ex.non_artists  # artists only (the explorer contract)
-
-
 @pytest.mark.slow
 def test_explore_rebar_variance_matches_the_measurement():
     ex = V.explore_rebar_variance(n_samples=4000)
-    _figure_fits(ex)
+    figure_fits(ex)
     x = np.array([1.0, 0.5, 0.0])
     for objective, tau, eta in [("cubic", 0.01, 1.0), ("cubic", 3.0, 0.5), ("linear", 0.3, 0.0)]:
         ex.controls["objective"].value = objective
@@ -75,10 +50,10 @@ def test_explore_rebar_variance_matches_the_measurement():
 def test_rebar_bias_and_variance():
     res = {"rebar": bias_variance("rebar", X, OBJECTIVES["cubic"], TAUS, n_samples=2000, rng=0)}
     art = V.plot_rebar_bias(res)
-    assert _only_artists(art)
+    assert only_artists(art)
     r = rebar_eta_variance(X, OBJECTIVES["cubic"], TAUS, [0.0, 1.0], n_samples=2000, rng=0)
     art = V.plot_rebar_variance(r, eta=1.0, baseline=0.25, tau_index=2)
-    assert _only_artists(art)
+    assert only_artists(art)
     np.testing.assert_allclose(art["fixed"].get_ydata(), r.variance_at(1.0))
     np.testing.assert_allclose(art["optimal"].get_ydata(), r.variance_opt)
     etas = art["parabola"].get_xdata()

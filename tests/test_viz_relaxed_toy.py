@@ -11,14 +11,11 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
-from matplotlib.artist import Artist  # noqa: E402
 
 from gumbel_utils.objectives import OBJECTIVES, vertex_values  # noqa: E402
 from gumbel_utils.registry import ESTIMATORS  # noqa: E402
-from gumbel_utils.viz import Explorer  # noqa: E402
 
 from gumbel_utils.relaxed_toy import (  # noqa: E402
     relaxed_toy_curves,
@@ -30,39 +27,17 @@ from gumbel_utils.relaxed_toy import (  # noqa: E402
 from gumbel_utils.training import train_toy  # noqa: E402
 from gumbel_utils.training_stats import run_band  # noqa: E402
 from gumbel_utils.viz import relaxed_toy as V  # noqa: E402
+from _viz import figure_fits, only_artists  # noqa: E402
 
 
 X = np.array([1.0, 0.5, 0.0])
 TAUS = np.geomspace(0.05, 5, 5)
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
-def _only_artists(value) -> bool:
-    if isinstance(value, Artist):
-        return True
-    if isinstance(value, dict):
-        return all(_only_artists(v) for v in value.values())
-    if isinstance(value, (list, tuple)):
-        return all(_only_artists(v) for v in value)
-    return type(value).__name__ in ("ErrorbarContainer", "BarContainer")
-
-
-def _figure_fits(ex: Explorer) -> None:
-    width, _height = ex.size_px
-    assert width <= (560 if ex.layout_mode == "side" else 840)
-    assert ex.min_text_px >= 14.0
-    assert not ex.non_artists  # artists only (the explorer contract)
-
-
 @pytest.mark.slow
 def test_explore_relaxed_toy_draws_the_quadrature():
     ex = V.explore_relaxed_toy()
-    _figure_fits(ex)
+    figure_fits(ex)
     assert ex.is_live_recompute("t") and not ex.is_live_recompute("tau")
     for t, tau in [(0.45, 0.1), (0.45, 0.2), (0.499, 1.0), (0.3, 3.0)]:  # positions of the slider
         ex.controls["t"].value = t
@@ -86,7 +61,7 @@ def test_explore_relaxed_toy_draws_the_quadrature():
 def test_relaxed_minimizer_and_relaxed_objective():
     p_star = {0.45: relaxed_toy_minimizer(0.45, TAUS)}
     art = V.plot_relaxed_minimizer(TAUS, p_star)
-    assert _only_artists(art)
+    assert only_artists(art)
     np.testing.assert_allclose(art[0.45]["line"].get_ydata(), p_star[0.45])
     assert art[0.45]["threshold"].get_xdata()[0] == pytest.approx(0.1)
 
@@ -94,7 +69,7 @@ def test_relaxed_minimizer_and_relaxed_objective():
     stars, relaxed, true = relaxed_toy_curves(0.45, [1.0], p)
     p_star, r_star = relaxed_toy_minimum(0.45, 1.0)
     art = V.plot_relaxed_objective(p, relaxed[0], true, p_star, r_star, t=0.45, tau=1.0)
-    assert _only_artists(art)
+    assert only_artists(art)
     np.testing.assert_array_equal(art["relaxed"].get_ydata(), relaxed[0])
     np.testing.assert_array_equal(art["true"].get_ydata(), true)
     assert art["p_star"].get_xdata()[0] == stars[0] == p_star and art["p_star"].get_ydata()[0] == r_star
@@ -105,7 +80,7 @@ def test_toy_training_draws_the_median_and_range_of_the_runs():
     toy = {"gumbel_softmax_grad": train_toy("gumbel_softmax_grad", 0.45, steps=20, tau=0.5, rng=[0, 1]),
            "straight_through": train_toy("straight_through", 0.45, steps=20, tau=0.5, rng=[0, 1])}
     art = V.plot_toy_training(toy, targets={"gumbel_softmax_grad": np.full(21, 0.3)}, p_relaxed=0.355)
-    assert _only_artists(art)
+    assert only_artists(art)
     np.testing.assert_allclose(art["gumbel_softmax_grad"]["line"].get_ydata(), run_band(toy["gumbel_softmax_grad"].p).median)
     assert art["straight_through"]["line"].get_marker() == ESTIMATORS["straight_through"].marker
     # several runs of ONE estimator (schedules): each its own colour and marker

@@ -12,45 +12,20 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
-from matplotlib.artist import Artist  # noqa: E402
 
 from gumbel_utils.objectives import OBJECTIVES, vertex_values  # noqa: E402
 from gumbel_utils.registry import ESTIMATORS  # noqa: E402
-from gumbel_utils.viz import Explorer  # noqa: E402
 
 from gumbel_utils.training import train_logits  # noqa: E402
 from gumbel_utils.training_stats import final_gap_by_tau, logit_scale, run_band  # noqa: E402
 from gumbel_utils.viz import training_curves as V  # noqa: E402
+from _viz import figure_fits, only_artists  # noqa: E402
 
 
 X = np.array([1.0, 0.5, 0.0])
 TAUS = np.geomspace(0.05, 5, 5)
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
-def _only_artists(value) -> bool:
-    if isinstance(value, Artist):
-        return True
-    if isinstance(value, dict):
-        return all(_only_artists(v) for v in value.values())
-    if isinstance(value, (list, tuple)):
-        return all(_only_artists(v) for v in value)
-    return type(value).__name__ in ("ErrorbarContainer", "BarContainer")
-
-
-def _figure_fits(ex: Explorer) -> None:
-    width, _height = ex.size_px
-    assert width <= (560 if ex.layout_mode == "side" else 840)
-    assert ex.min_text_px >= 14.0
-    assert not ex.non_artists  # artists only (the explorer contract)
 
 
 def test_the_progress_bar_has_one_home():
@@ -63,7 +38,7 @@ def test_the_progress_bar_has_one_home():
 @pytest.mark.slow
 def test_explore_training_draws_what_train_computes():
     ex = V.explore_training(steps=40)
-    _figure_fits(ex)
+    figure_fits(ex)
     assert ex.live_recompute is True
     ex.controls["tau"].value = 0.1
     ex.controls["n"].value = 8
@@ -88,7 +63,7 @@ def test_objective_curves_draw_the_median_and_range_of_the_runs():
     runs = {name: train_logits(name, f, np.zeros(3), steps=20, batch=2, tau=0.5, rng=[0, 1])
             for name in ("score_function", "noise_free_grad")}
     art = V.plot_objective_curves(runs)
-    assert _only_artists(art)
+    assert only_artists(art)
     band = run_band(runs["score_function"].objective)
     np.testing.assert_allclose(art["score_function"]["line"].get_ydata(), band.median)
     np.testing.assert_allclose(art["score_function"]["band"].get_paths()[0].vertices[:, 1].max(), band.high.max())
@@ -101,7 +76,7 @@ def test_objective_curves_draw_the_median_and_range_of_the_runs():
 def test_batch_tau_and_logit_scale():
     gaps = {1: np.ones((5, 3)) * 0.1, 8: np.arange(15).reshape(5, 3) * 0.01 + 0.01}
     art = V.plot_batch_tau(TAUS, gaps, tau_star={1: 2.0})
-    assert _only_artists(art)
+    assert only_artists(art)
     assert art[8]["best"].get_xdata()[0] == TAUS[0]
     np.testing.assert_allclose(art[8]["line"].lines[0].get_ydata(), final_gap_by_tau(gaps[8]).mean)
     assert art[8]["best"].get_xdata()[0] == TAUS[final_gap_by_tau(gaps[8]).best]
@@ -110,7 +85,7 @@ def test_batch_tau_and_logit_scale():
     theta = train_logits("gumbel_softmax_grad", OBJECTIVES["linear"], np.zeros(3), steps=40, tau=0.5, rng=0).theta[0]
     norm, frac = logit_scale(theta[::10], 0.5, n_samples=200, rng=0)
     art = V.plot_logit_scale(np.arange(0, 41, 10), {"a": norm}, {"a": frac})
-    assert _only_artists(art)
+    assert only_artists(art)
     np.testing.assert_array_equal(art["norm"]["a"].get_ydata(), norm)
     np.testing.assert_array_equal(art["one_hot"]["a"].get_ydata(), frac)
 

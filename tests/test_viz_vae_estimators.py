@@ -14,20 +14,10 @@ from matplotlib.colors import to_hex
 from gumbel_utils.registry import ESTIMATORS
 from gumbel_utils.viz.vae_estimators import (plot_exact_bias_variance, plot_learned_paths, plot_relaxed_tau,
                                              plot_seed_sweep, plot_tau_star_codes, variant_style)
+from _viz import only_artists  # noqa: E402
 
 GROUPS = ("encoder logits", "encoder weights", "decoder")
 TAUS = np.geomspace(0.1, 10, 5)
-
-
-def _only_artists(d):
-    from matplotlib.artist import Artist
-    from matplotlib.container import Container
-
-    if isinstance(d, dict):
-        return all(_only_artists(v) for v in d.values())
-    if isinstance(d, (list, tuple)):
-        return all(_only_artists(v) for v in d)
-    return isinstance(d, (Artist, Container))
 
 
 def _entry(name, dependent=True, scale=1.0):
@@ -51,7 +41,7 @@ def test_exact_bias_variance_draws_relative_values():
     entries = {"GS": _entry("gumbel_softmax_grad"), "GR 4": _entry("gumbel_rao"), "GR 16": _entry("gumbel_rao", scale=2),
                "SF": _entry("score_function", dependent=False)}
     art = plot_exact_bias_variance(entries, {g: 2.0 for g in GROUPS}, title="t")
-    assert _only_artists(art)
+    assert only_artists(art)
     line = art["lines"][0, "decoder", "GS"]
     np.testing.assert_allclose(line.get_ydata(), TAUS / 2.0)
     np.testing.assert_allclose(art["lines"][1, "encoder logits", "GR 16"].get_ydata(), 2 / TAUS / 2.0)
@@ -69,21 +59,21 @@ def test_other_figures_draw_their_data():
              "VAE": {"estimator": "gumbel_softmax_grad", "variant": 1, "tau": [2.0, 1.0, 0.5, 0.5],
                      "low": [1.0, 1.0, 0.4, 0.3], "high": [3.0, 1.3, 0.6, 0.7]}}
     art = plot_tau_star_codes(n, stars)
-    assert _only_artists(art)
+    assert only_artists(art)
     np.testing.assert_allclose(art["curves"]["VAE"].lines[0].get_ydata(), [2.0, 1.0, 0.5, 0.5])
     assert art["curves"]["toy"].lines[0].get_linestyle() == ":"
     sweep = plot_seed_sweep([0.1, 1.0], {"GS": {"estimator": "gumbel_softmax_grad", "mean": [22.0, 23.0],
                                                   "low": [21.9, 22.8], "high": [22.1, 23.1]}},
                             tau_free={"SF": {"estimator": "score_function_baseline", "mean": 24.0, "low": 23.5,
                                              "high": 24.5}})
-    assert _only_artists(sweep)
+    assert only_artists(sweep)
     np.testing.assert_allclose(sweep["curves"]["GS"].lines[0].get_ydata(), [22.0, 23.0])
     paths = plot_learned_paths({"seed 0": {"step": [0, 1, 2], "tau": [1.0, 2.0, 3.0], "eta": [1.0, 1.5, 2.0]},
                                 "τ only": {"step": [0, 1], "tau": [1.0, 0.5]}}, targets={"grid": (3.0, 2.0)})
-    assert _only_artists(paths) and "τ only" not in paths["eta"]
+    assert only_artists(paths) and "τ only" not in paths["eta"]
     np.testing.assert_allclose(paths["eta"]["seed 0"].get_ydata(), [1.0, 1.5, 2.0])
     rel = plot_relaxed_tau(TAUS, {"m": TAUS + 20}, {"m": 25.0}, {"m": 1.0})
-    assert _only_artists(rel)
+    assert only_artists(rel)
     np.testing.assert_allclose(rel["markers"]["m"].get_xydata(), [[1.0, 25.0]])  # trained τ, on its discrete level
     rel["title"].figure.savefig("/tmp/figs/relaxed_tau.png")
     plt.close("all")

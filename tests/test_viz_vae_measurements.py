@@ -29,6 +29,7 @@ from gumbel_utils.viz.vae_measurements import (
     plot_tau_sweep,
     plot_vae_loss_curves,
 )
+from _viz import only_artists  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -41,22 +42,11 @@ def _history(name, n=5, relaxed=True):
     return History(name, e, 30 - e, 32 - e * 0.5, np.ones(n), (29 - e).astype(float) if relaxed else None, 0.1)
 
 
-def _only_artists(d):
-    from matplotlib.artist import Artist
-    from matplotlib.container import Container
-
-    if isinstance(d, dict):
-        return all(_only_artists(v) for v in d.values())
-    if isinstance(d, (list, tuple)):
-        return all(_only_artists(v) for v in d)
-    return isinstance(d, (Artist, Container))
-
-
 def test_training_curves_and_gap():
     hs = {"a": _history("gumbel_softmax_grad"), "b": _history("straight_through", relaxed=False)}
     fig, ax = new_figure()
     art = plot_vae_loss_curves(hs, ax=ax)
-    assert _only_artists(art)
+    assert only_artists(art)
     for label, h in hs.items():
         assert np.array_equal(art["lines"][label].get_ydata(), h.test_nelbo)
         assert to_hex(art["lines"][label].get_color()) == ESTIMATORS[h.estimator].color.lower()
@@ -64,7 +54,7 @@ def test_training_curves_and_gap():
     fig, axes = new_figure(1, 2)
     taus = np.geomspace(0.01, 10, 5)
     art = plot_relaxation_gap(hs["a"], taus, [25, 24, 20, 22, 26], 23.0, axes=axes)
-    assert _only_artists(art)
+    assert only_artists(art)
     assert np.array_equal(art["test_relaxed"].get_ydata(), hs["a"].test_relaxed)
     assert np.array_equal(art["curve"].get_ydata(), [25, 24, 20, 22, 26])
     assert art["level"].get_ydata()[0] == 23.0
@@ -76,7 +66,7 @@ def test_tau_sweep_kl_usage_and_variance():
     fig, axes = new_figure(1, 2)
     art = plot_tau_sweep(taus, final, tau_free={"score_function_baseline": 22.3}, annealed={"straight_through": 20.9},
                          relaxed=[20.8, 19.5, 17.0, 16.6], axes=axes)
-    assert _only_artists(art)
+    assert only_artists(art)
     assert np.array_equal(art["lines"]["straight_through"].get_ydata(), final["straight_through"])
     assert art["levels"]["score_function_baseline"].get_ydata()[0] == 22.3
     assert art["annealed"]["straight_through"].get_ydata()[0] == 20.9
@@ -85,7 +75,7 @@ def test_tau_sweep_kl_usage_and_variance():
 
     fig, ax = new_figure()
     art = plot_kl(taus, {"same": (np.full(4, 78.0), np.full(4, 0.1))}, 4.4, ax=ax)
-    assert _only_artists(art) and np.array_equal(art["lines"]["same"].get_ydata(), np.full(4, 78.0))
+    assert only_artists(art) and np.array_equal(art["lines"]["same"].get_ydata(), np.full(4, 78.0))
     assert art["level"].get_ydata()[0] == 4.4
 
     m = CategoricalVAE(4, 5, 8, rng=0)
@@ -93,7 +83,7 @@ def test_tau_sweep_kl_usage_and_variance():
     usage = {"with": code_usage(m, x), "without": code_usage(CategoricalVAE(4, 5, 8, rng=1), x)}
     fig, axes = new_figure(1, 2)
     art = plot_code_usage(usage, 5, axes=axes)
-    assert _only_artists(art)
+    assert only_artists(art)
     assert np.allclose([b.get_height() for b in art["bars"]["with"][0]], usage["with"].aggregate)
     assert np.allclose([b.get_height() for b in art["bars"]["without"][1]], usage["without"].per_image)
 
@@ -102,7 +92,7 @@ def test_tau_sweep_kl_usage_and_variance():
     fig, axes = new_figure(1, 2)
     vae = {"gumbel_softmax_grad": np.array([10.0, 3.0, 1.0, 0.1]), "score_function_baseline": np.array([50.0])}
     art = plot_gradient_variance(taus, vae, toy, axes=axes)
-    assert _only_artists(art)
+    assert only_artists(art)
     assert np.array_equal(art["vae"]["gumbel_softmax_grad"].get_ydata(), vae["gumbel_softmax_grad"])
     assert art["vae"]["score_function_baseline"].get_ydata()[0] == 50.0
     assert np.array_equal(art["toy"]["gumbel_softmax_grad"].get_ydata(), toy["gumbel_softmax_grad"].variance)

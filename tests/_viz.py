@@ -1,0 +1,27 @@
+"""Checks shared by the tests of the figure families (``tests/test_viz_*.py``): the explorer contract's artists-only
+return value and a figure that fits the projector."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from matplotlib.artist import Artist
+from matplotlib.container import Container
+
+
+def only_artists(value: Any) -> bool:
+    """True when ``value`` (a ``plot_*`` return, nested dicts, lists and tuples) holds Matplotlib artists only."""
+    if isinstance(value, dict):
+        return all(only_artists(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return all(only_artists(v) for v in value)
+    return isinstance(value, (Artist, Container))
+
+
+def figure_fits(ex: Any) -> None:
+    """An explorer's figure fits its layout at 1280 x 720 (560 px beside its controls, else 840), its smallest text
+    is readable from the back row (14 px), and it keeps artists only (the explorer contract)."""
+    width, _height = ex.size_px
+    assert width <= (560 if ex.layout_mode == "side" else 840)
+    assert ex.min_text_px >= 14.0
+    assert not ex.non_artists
