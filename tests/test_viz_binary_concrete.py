@@ -12,24 +12,11 @@ import pytest
 
 from gumbel_utils import binary_concrete_log_prob, sample_binary_concrete
 from gumbel_utils.viz import binary_concrete as viz
+from _viz import drawn_renderer, inside  # noqa: E402
 
 
 X = np.log([0.2, 0.3, 0.5])
 TAUS = [0.01, 0.03, 0.1, 0.3, 0.5, 1.0, 2.0, 5.0, 10.0]  # positions of the temperature slider
-
-
-def _xy(line):
-    """The single (x, y) point of a one-marker Line2D."""
-    return np.array([np.asarray(line.get_xdata())[0], np.asarray(line.get_ydata())[0]])
-
-
-def _renderer(e):
-    e.fig.canvas.draw()
-    return e.fig.canvas.get_renderer()
-
-
-def _inside(box, xy):
-    return (xy[:, 0] > box.x0) & (xy[:, 0] < box.x1) & (xy[:, 1] > box.y0) & (xy[:, 1] < box.y1)
 
 
 def test_binary_explorer_histogram_and_curve():
@@ -74,10 +61,10 @@ def test_binary_legend_stays_off_the_curve_and_the_histogram(logit):
     ax = e.artists["curve"].axes
     for tau in (0.01, 0.5, 1.2, 3.0, 10.0):
         e.controls["tau"].value = tau
-        r = _renderer(e)
+        r = drawn_renderer(e)
         box = ax.get_legend().get_window_extent(r)
         curve = ax.transData.transform(np.column_stack(e.artists["curve"].get_data()))
-        assert not _inside(box, curve).any(), tau
+        assert not inside(box, curve).any(), tau
         edges = np.linspace(0, 1, e.state["heights"].size + 1)
         tops = ax.transData.transform(np.column_stack([0.5 * (edges[1:] + edges[:-1]),
                                                        np.minimum(e.state["heights"], viz.Y_TOP_BINARY)]))

@@ -13,24 +13,11 @@ import pytest
 from gumbel_utils import TRIANGLE, concrete_log_prob, gumbel_softmax, sample_gumbel, simplex_grid, softmax
 from gumbel_utils.relaxation_stats import is_convex_on_grid, log_density_image, simplex_segment
 from gumbel_utils.viz import concrete_density as viz
+from _viz import drawn_renderer, marker_xy  # noqa: E402
 
 
 X = np.log([0.2, 0.3, 0.5])
 TAUS = [0.01, 0.03, 0.1, 0.3, 0.5, 1.0, 2.0, 5.0, 10.0]  # positions of the temperature slider
-
-
-def _xy(line):
-    """The single (x, y) point of a one-marker Line2D."""
-    return np.array([np.asarray(line.get_xdata())[0], np.asarray(line.get_ydata())[0]])
-
-
-def _renderer(e):
-    e.fig.canvas.draw()
-    return e.fig.canvas.get_renderer()
-
-
-def _inside(box, xy):
-    return (xy[:, 0] > box.x0) & (xy[:, 0] < box.x1) & (xy[:, 1] > box.y0) & (xy[:, 1] < box.y1)
 
 
 @pytest.mark.slow
@@ -53,8 +40,8 @@ def test_simplex_heatmap_equals_concrete_log_prob_on_grid_and_samples_reuse_nois
         for j, line in enumerate(e.artists["points"]):  # one marker line per largest coordinate
             np.testing.assert_allclose(np.column_stack(line.get_data()), (y @ TRIANGLE)[k == j], atol=1e-12)
         # the E[y] marker is the Monte Carlo mean of the plotted samples
-        np.testing.assert_allclose(_xy(e.artists["mean"]), y.mean(axis=0) @ TRIANGLE, atol=1e-12)
-        np.testing.assert_allclose(_xy(e.artists["probs"]), softmax(x) @ TRIANGLE, atol=1e-12)
+        np.testing.assert_allclose(marker_xy(e.artists["mean"]), y.mean(axis=0) @ TRIANGLE, atol=1e-12)
+        np.testing.assert_allclose(marker_xy(e.artists["probs"]), softmax(x) @ TRIANGLE, atol=1e-12)
         assert e.image.value != png
         png = e.image.value
     assert sum(len(line.get_xdata()) for line in e.artists["points"]) == 2000
@@ -86,7 +73,7 @@ def test_density_shape_explorer_draws_log_density_and_marks_mode():
         has_mode = len(e.artists["mode"].get_xdata()) == 1
         assert has_mode == (tau > 1.0)
         if has_mode:
-            np.testing.assert_allclose(_xy(e.artists["mode"]), TRIANGLE.mean(axis=0), atol=1e-6)
+            np.testing.assert_allclose(marker_xy(e.artists["mode"]), TRIANGLE.mean(axis=0), atol=1e-6)
         assert np.asarray(e.artists["marker"].get_xdata())[0] == pytest.approx(tau)
 
 
@@ -155,12 +142,12 @@ def test_density_shape_marker_whole_at_the_ends_and_labels_apart():
     taus = [value for _label, value in e.controls["tau"].options]
     for tau in (taus[0], taus[-1]):
         e.controls["tau"].value = tau
-        r = _renderer(e)
+        r = drawn_renderer(e)
         box = e.artists["marker"].get_window_extent(r)
         assert not e.artists["marker"].get_clip_on()
         assert box.x0 >= 0 and box.x1 <= e.fig.bbox.x1
     ax_h, ax_l = e.artists["heatmap"].axes, e.artists["line"].axes
-    r = _renderer(e)
+    r = drawn_renderer(e)
     colorbars = [a for a in e.fig.axes if a not in (ax_h, ax_l) and a.get_ylabel()]
     assert colorbars, "the heatmap has a colour key"
     key = colorbars[0].yaxis.label.get_window_extent(r)

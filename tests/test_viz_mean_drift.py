@@ -12,24 +12,11 @@ import pytest
 from gumbel_utils import TRIANGLE, gumbel_softmax, sample_gumbel, softmax
 from gumbel_utils.relaxation_stats import mean_vs_tau
 from gumbel_utils.viz import mean_drift as viz
+from _viz import drawn_renderer, inside, marker_xy  # noqa: E402
 
 
 X = np.log([0.2, 0.3, 0.5])
 TAUS = [0.01, 0.03, 0.1, 0.3, 0.5, 1.0, 2.0, 5.0, 10.0]  # positions of the temperature slider
-
-
-def _xy(line):
-    """The single (x, y) point of a one-marker Line2D."""
-    return np.array([np.asarray(line.get_xdata())[0], np.asarray(line.get_ydata())[0]])
-
-
-def _renderer(e):
-    e.fig.canvas.draw()
-    return e.fig.canvas.get_renderer()
-
-
-def _inside(box, xy):
-    return (xy[:, 0] > box.x0) & (xy[:, 0] < box.x1) & (xy[:, 1] > box.y0) & (xy[:, 1] < box.y1)
 
 
 @pytest.mark.slow
@@ -42,7 +29,7 @@ def test_mean_drift_marker_is_monte_carlo_mean_and_moves_to_centre():
     for tau in TAUS:
         e.controls["tau"].value = tau
         m = gumbel_softmax(x, tau, noise=noise).mean(axis=0)
-        np.testing.assert_allclose(_xy(e.artists["mean"]), m @ TRIANGLE, atol=1e-12)
+        np.testing.assert_allclose(marker_xy(e.artists["mean"]), m @ TRIANGLE, atol=1e-12)
         np.testing.assert_allclose(e.artists["dots"].get_offsets()[:, 1], m, atol=1e-12)
         tv.append(0.5 * np.abs(m - p).sum())
     assert tv[-1] > 0.15 and tv[0] < 0.03
@@ -63,12 +50,12 @@ def test_mean_drift_widens_its_tau_slider_instead_of_clamping():
 def test_mean_drift_legend_above_the_curves():
     e = viz.explore_mean_drift()
     ax = e.artists["cursor"].axes
-    r = _renderer(e)
+    r = drawn_renderer(e)
     box = ax.get_legend().get_window_extent(r)
     for line in ax.get_lines():
         xy = np.column_stack(line.get_data()).astype(float)
         if xy.shape[0] > 2:  # the curves and the dashed levels (axhline has 2 points in axes coordinates)
-            assert not _inside(box, ax.transData.transform(xy)).any(), line.get_label()
+            assert not inside(box, ax.transData.transform(xy)).any(), line.get_label()
 
 
 def test_mean_vs_tau_panel():

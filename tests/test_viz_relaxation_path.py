@@ -13,24 +13,11 @@ from gumbel_utils import TRIANGLE, gumbel_softmax, sample_gumbel
 from gumbel_utils.relaxation_stats import relaxation_path
 from gumbel_utils.viz import relaxation_path as viz
 from gumbel_utils.viz.simplex_frame import plot_simplex_frame
+from _viz import drawn_renderer, marker_xy  # noqa: E402
 
 
 X = np.log([0.2, 0.3, 0.5])
 TAUS = [0.01, 0.03, 0.1, 0.3, 0.5, 1.0, 2.0, 5.0, 10.0]  # positions of the temperature slider
-
-
-def _xy(line):
-    """The single (x, y) point of a one-marker Line2D."""
-    return np.array([np.asarray(line.get_xdata())[0], np.asarray(line.get_ydata())[0]])
-
-
-def _renderer(e):
-    e.fig.canvas.draw()
-    return e.fig.canvas.get_renderer()
-
-
-def _inside(box, xy):
-    return (xy[:, 0] > box.x0) & (xy[:, 0] < box.x1) & (xy[:, 1] > box.y0) & (xy[:, 1] < box.y1)
 
 
 @pytest.mark.slow
@@ -42,7 +29,7 @@ def test_relaxation_path_point_is_gumbel_softmax_with_fixed_noise_and_argmax_nev
     for tau in TAUS:
         e.controls["tau"].value = tau
         y = gumbel_softmax(X, tau, noise=g)
-        np.testing.assert_allclose(_xy(e.artists["point"]), y @ TRIANGLE, atol=1e-12)
+        np.testing.assert_allclose(marker_xy(e.artists["point"]), y @ TRIANGLE, atol=1e-12)
         np.testing.assert_allclose([b.get_height() for b in e.artists["bars"]], y, atol=1e-12)
         assert e.state["argmax"] == k_star
         assert "same: yes" in e.status.value
@@ -59,7 +46,7 @@ def test_relaxation_path_runs_from_vertex_to_centre_for_every_seed():
         ends = relaxation_path(viz.DEFAULT_LOGITS, g, [0.01, 10.0]) @ TRIANGLE
         np.testing.assert_allclose(path[[0, -1]], ends, atol=1e-12)
         k = int(np.argmax(np.asarray(viz.DEFAULT_LOGITS) + g))
-        np.testing.assert_allclose(_xy(e.artists["vertex"]), TRIANGLE[k])
+        np.testing.assert_allclose(marker_xy(e.artists["vertex"]), TRIANGLE[k])
 
 
 def test_argmax_invariance_over_many_draws_and_temperatures():
@@ -87,7 +74,7 @@ def test_relaxation_path_markers_never_cover_the_vertex_labels():
     assert len(labels) == 3
     for seed in range(31):  # every vertex is the Gumbel-max sample for some seed
         e.controls["seed"].value = seed
-        r = _renderer(e)
+        r = drawn_renderer(e)
         for marker in (e.artists["vertex"], e.artists["point"]):
             box = marker.get_window_extent(r)
             assert not any(box.overlaps(t.get_window_extent(r)) for t in labels), seed
@@ -98,10 +85,10 @@ def test_relaxation_path_markers_never_cover_the_vertex_labels():
 def test_simplex_frame_and_relaxation_path():
     g = sample_gumbel(3, rng=1)
     art = viz.plot_relaxation_path(X, g, 0.5)
-    np.testing.assert_allclose(_xy(art["point"]), gumbel_softmax(X, 0.5, noise=g) @ TRIANGLE, atol=1e-12)
+    np.testing.assert_allclose(marker_xy(art["point"]), gumbel_softmax(X, 0.5, noise=g) @ TRIANGLE, atol=1e-12)
     path = np.column_stack(art["path"].get_data())
     np.testing.assert_allclose(path, relaxation_path(X, g, np.logspace(-2, 1, 200)) @ TRIANGLE, atol=1e-12)
-    np.testing.assert_allclose(_xy(art["vertex"]), TRIANGLE[np.argmax(X + g)])
+    np.testing.assert_allclose(marker_xy(art["vertex"]), TRIANGLE[np.argmax(X + g)])
     frame = plot_simplex_frame(ax=art["point"].axes, labels=["a", "b", "c"])
     assert [t.get_text() for t in frame["labels"]] == ["a", "b", "c"]
 
