@@ -302,31 +302,6 @@ def _reusable(path: Path, run: NotebookRun) -> bool:
     return not problem_outputs(run.nb) and run.seconds < notebook_budget(path) and not run.after_outputs
 
 
-_EXECUTED: dict[Path, Any] = {}
-
-
-def executed_notebook(path: Path):
-    """The notebook at ``path`` executed top to bottom on a fresh kernel, once per test process.
-
-    A small in-process memo around :func:`execute_notebook`: tests that only read an
-    executed notebook's outputs (``tests/test_prose_numbers.py``) share one run.
-
-    Parameters
-    ----------
-    path : Path
-        A notebook file.
-
-    Returns
-    -------
-    nbformat.NotebookNode
-        The executed notebook, outputs included (errors are kept as outputs).
-    """
-    key = Path(path).resolve()
-    if key not in _EXECUTED:
-        _EXECUTED[key] = execute_notebook(key).nb
-    return _EXECUTED[key]
-
-
 def problem_outputs(nb) -> list[str]:
     """Human-readable list of error outputs and stderr streams (warnings) in an executed notebook."""
     problems = []

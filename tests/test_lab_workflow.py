@@ -6,11 +6,11 @@ set-up's own steps install the git filter and the venv's Jupyter configuration
 (``make git-filter lab-config``, both run by ``make setup``; the configuration
 holds the post-save hook without which ``git status`` would report every saved
 notebook as modified), then a real JupyterLab in headless Chromium serves the
-clone from its top, as ``make lab`` does. Notebook 1 is opened, Run > Run All Cells, and saved
+clone from its top, as ``make lab`` does. Notebook 0 (the shortest Run All with an explorer and quizzes, so widget state too) is opened, Run > Run All Cells, and saved
 (Ctrl+S) after the kernel is idle; every other notebook is opened (JupyterLab
 fills in the kernel's metadata) and saved. Then:
 
-* the saved notebook 1 on disk holds outputs (the save really happened);
+* the saved notebook 0 on disk holds outputs (the save really happened);
 * ``git status --porcelain`` in the clone is empty;
 * the stored-form test of ``tests/test_notebooks.py`` passes in the clone.
 
@@ -39,7 +39,7 @@ from _jupyterlab import JupyterLab, open_notebook, run_all
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-RUN_FIRST = "01_"  # the notebook that is run before it is saved (the others are opened and saved)
+RUN_FIRST = "00_"  # run before it is saved (the others are opened and saved): the shortest notebook with an explorer and quizzes
 VIEWPORT = {"width": 1280, "height": 720}
 RUN_ALL_TIMEOUT_S = 180
 ARTIFACTS = _qa.ARTIFACTS_DIR / "lab-workflow"

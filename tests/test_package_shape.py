@@ -7,7 +7,10 @@
 - every public function with two or more parameters documents them in a numpydoc
   ``Parameters`` section;
 - ``__all__`` lists exactly what each module defines publicly, and nothing it does not have;
-- nothing draws, displays or changes ``rcParams`` at import.
+- nothing draws, displays or changes ``rcParams`` at import;
+- no module of the package, of ``tools/`` or of the tests defines a top-level function or class
+  twice (the second silently replaces the first: a shared ``_qa.executed_notebook`` was once
+  shadowed by a per-process one, and every notebook ran again for the prose checks).
 """
 
 from __future__ import annotations
@@ -63,6 +66,23 @@ def test_no_private_name_crosses_a_module_boundary(path):
             if isinstance(base, ast.Name) and base.id.isupper() and len(base.id) <= 2:
                 offences.append(f"{base.id}.{node.attr}")
     assert not offences, f"{path.name} reaches into private names of other modules: {offences}"
+
+
+def _python_files_of_the_project() -> list[Path]:
+    return _source_files() + sorted((ROOT / "tools").glob("*.py")) + sorted((ROOT / "tests").glob("*.py"))
+
+
+def test_no_module_defines_a_function_or_class_twice():
+    twice = []
+    for path in _python_files_of_the_project():
+        seen: set[str] = set()
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                if node.name in seen and not any(isinstance(d, ast.Attribute) or getattr(d, "id", "") == "overload"
+                                                 for d in node.decorator_list):
+                    twice.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name}")
+                seen.add(node.name)
+    assert not twice, f"defined a second time (the first definition is dead): {twice}"
 
 
 @pytest.mark.parametrize("path", _source_files(), ids=lambda p: str(p.relative_to(ROOT)))
