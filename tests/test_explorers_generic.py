@@ -15,6 +15,7 @@ apart by colour alone under simulated colour-vision deficiencies (``tests/_cvd.p
 
 from __future__ import annotations
 
+import functools
 import gc
 import importlib
 import inspect
@@ -32,6 +33,9 @@ from gumbel_utils.viz.style import MIN_FONT_PT
 
 SPECS = _qa.discover_explorers()
 IDS = [s.id for s in SPECS]
+#: The specs for the tests that only read a built explorer: one unit of work per spec (tests/conftest.py), so
+#: that one worker builds it once for all of them (``_built``).
+READ_ONLY = [pytest.param(s, id=s.id, marks=pytest.mark.xdist_group(f"explorer-{s.id}")) for s in SPECS]
 
 #: Moves of the live controls after the warm-up, shared round robin; a live-recompute control (a sweep of up
 #: to 1 s, ``Explorer(live_recompute=...)``) goes through LIVE_RECOMPUTE_VALUES values, then moves
@@ -50,6 +54,12 @@ def _build(spec):
     return explorer
 
 
+@functools.cache
+def _built(spec):
+    """One explorer per spec and test process, for the tests that only read it (never move a control)."""
+    return _build(spec)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("spec", SPECS, ids=IDS)
 def test_builds_with_no_arguments(spec):
@@ -65,12 +75,13 @@ def test_builds_with_no_arguments(spec):
     assert not confusable, "\n".join(confusable)
 
 
-@pytest.mark.parametrize("spec", SPECS, ids=IDS)
+@pytest.mark.slow
+@pytest.mark.parametrize("spec", READ_ONLY)
 def test_controls_are_declared_and_every_temperature_is_the_one_tau_slider(spec):
     """One way to declare controls (viz.controls): each widget comes from the factory, each tau is a LogTau."""
     from gumbel_utils.viz.controls import log_grid
 
-    explorer = _build(spec)
+    explorer = _built(spec)
     by_hand = [n for n, c in explorer.controls.items() if "gu-control" not in c._dom_classes]
     assert not by_hand, f"{spec.id}: controls built by hand, not by viz.controls.make_controls: {by_hand}"
     for name, control in explorer.controls.items():
@@ -113,9 +124,9 @@ def test_builder_signature_follows_the_contract(spec):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("spec", SPECS, ids=IDS)
+@pytest.mark.parametrize("spec", READ_ONLY)
 def test_explorer_holds_artists_state_and_its_settings(spec):
-    explorer = _build(spec)
+    explorer = _built(spec)
     assert not explorer.non_artists, f"{spec.id}: explorer.artists[{explorer.non_artists}] are not artists (use state)"
     assert isinstance(explorer.state, dict)
     live = explorer.live_recompute
@@ -128,10 +139,10 @@ def test_explorer_holds_artists_state_and_its_settings(spec):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("spec", SPECS, ids=IDS)
+@pytest.mark.parametrize("spec", READ_ONLY)
 def test_explorer_is_readable_in_a_lecture_hall(spec):
     """Sizes the browser test then checks on screen: width that JupyterLab shows unshrunk, text >= 14 px."""
-    explorer = _build(spec)
+    explorer = _built(spec)
     width, height = explorer.size_px
     assert width <= MAX_WIDTH_PX[explorer.layout_mode], (
         f"{spec.id}: figure {width} px wide with the controls {explorer.layout_mode}: JupyterLab at 1280 px would "

@@ -362,6 +362,7 @@ sys.meta_path.insert(0, NoTorch())
 """
 
 
+@pytest.mark.slow
 def test_the_notebook_cell_that_shows_the_recipe_runs_without_torch():
     code = NO_TORCH + _display_cell() + "\nassert 'torch' not in sys.modules\n"
     out = subprocess.run([sys.executable, "-W", "error", "-c", code], capture_output=True, text=True,

@@ -210,6 +210,7 @@ def catalogue():
     return _catalogue()
 
 
+@pytest.mark.slow
 def test_every_plot_function_is_in_the_catalogue(catalogue):
     plots = set()
     for info in pkgutil.iter_modules(viz.__path__):
@@ -220,6 +221,7 @@ def test_every_plot_function_is_in_the_catalogue(catalogue):
     assert plots <= listed, f"add these plot_* to the colour catalogue (or SINGLE_SERIES): {sorted(plots - listed)}"
 
 
+@pytest.mark.slow
 def test_every_multi_series_figure_keeps_its_series_apart_for_every_reader(catalogue):
     problems, checked = [], 0
     for name, draw in catalogue.items():
