@@ -18,6 +18,8 @@ import numpy as np
 import pytest
 from scipy import stats
 
+import _qa
+
 from gumbel_utils import (
     frequencies,
     goodness_of_fit,
@@ -45,7 +47,7 @@ from gumbel_utils.viz.gumbel_max import (
 X = np.array([1.0, 0.0, -0.5, 0.5])
 P = softmax(X)
 #: PNGs of the figures, to look at (set GUMBEL_FIGURE_DIR to keep them elsewhere).
-FIGURE_DIR = Path(os.environ.get("GUMBEL_FIGURE_DIR", "/tmp/test-figures-nb1"))
+FIGURE_DIR = Path(os.environ.get("GUMBEL_FIGURE_DIR") or _qa.ARTIFACTS_DIR / "figures-nb1")
 PVALUE_FLOOR = 1e-3
 
 

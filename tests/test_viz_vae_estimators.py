@@ -48,7 +48,6 @@ def test_exact_bias_variance_draws_relative_values():
     assert to_hex(line.get_color()) == ESTIMATORS["gumbel_softmax_grad"].color.lower()
     assert art["lines"][0, "decoder", "GR 16"].get_marker() != art["lines"][0, "decoder", "GR 4"].get_marker()
     np.testing.assert_allclose(art["lines"][0, "decoder", "SF"].get_ydata(), [0.5, 0.5])
-    art["title"].figure.savefig("/tmp/figs/exact_bias_variance.png")
     plt.close("all")
 
 
@@ -75,7 +74,20 @@ def test_other_figures_draw_their_data():
     rel = plot_relaxed_tau(TAUS, {"m": TAUS + 20}, {"m": 25.0}, {"m": 1.0})
     assert only_artists(rel)
     np.testing.assert_allclose(rel["markers"]["m"].get_xydata(), [[1.0, 25.0]])  # trained τ, on its discrete level
-    rel["title"].figure.savefig("/tmp/figs/relaxed_tau.png")
+    plt.close("all")
+
+
+@pytest.mark.parametrize("path, labels", [
+    ([0.25, 0.5, 1.0], ["0.3", "0.5", "1"]),  # a short axis: 1-2-5 alone would label only 0.5 and 1
+    ([0.01, 1.0, 10.0], ["0.01", "0.02", "0.05", "0.1", "0.2", "0.5", "1", "2", "5", "10"]),  # 1-2-5 is enough
+])
+def test_learned_tau_axis_labels_at_least_three_plain_ticks(path, labels):
+    paths = plot_learned_paths({"seed 0": {"step": [0, 1, 2], "tau": path, "eta": [1.0, 1.0, 1.0]}})
+    ax = paths["tau"]["seed 0"].axes
+    ax.figure.canvas.draw()
+    lo, hi = ax.get_ylim()
+    shown = [t.get_text() for t, v in zip(ax.get_yticklabels(), ax.get_yticks()) if lo <= v <= hi]
+    assert shown == labels and not ax.get_yticks(minor=True).size
     plt.close("all")
 
 

@@ -66,9 +66,13 @@ def _variants(entries: Mapping[str, Mapping[str, Any]]) -> dict[str, int]:
 
 
 def _plain_log_ticks(ax) -> None:
-    """Y ticks of a log axis at 1, 2, 5 x 10^k as plain numbers (0.2, 1, 5), no minor labels."""
+    """Y ticks of a log axis as plain numbers (0.2, 1, 5), no minor labels: at 1, 2, 5 x 10^k, or on a short
+    axis (fewer than three of those in range, e.g. 0.25 to 1) at 1, 2, 3, 5 x 10^k, then at every 1-9 x 10^k."""
     lo, hi = ax.get_ylim()
-    ticks = [m * 10.0**k for k in range(-4, 5) for m in (1, 2, 5) if lo <= m * 10.0**k <= hi]
+    for mantissas in ((1, 2, 5), (1, 2, 3, 5), tuple(range(1, 10))):
+        ticks = [m * 10.0**k for k in range(-4, 5) for m in mantissas if lo <= m * 10.0**k <= hi]
+        if len(ticks) >= 3:
+            break
     ax.set_yticks(ticks, [f"{t:g}" for t in ticks])
     ax.set_yticks([], minor=True)
 
