@@ -490,22 +490,6 @@ def move(control, value=None) -> None:
         control.value = value
 
 
-def drive_sequence(explorer, n_values: int = 5) -> Iterable[tuple[str, Any]]:
-    """(control name, value) pairs moving every control through its values, round-robin, forever."""
-    per_control = {
-        name: control_values(c, n_values) or [None]
-        for name, c in explorer.controls.items()
-        if control_kind(c) != "other"
-    }
-    per_control = {k: v for k, v in per_control.items() if v}
-    counters = {name: 0 for name in per_control}
-    while per_control:
-        for name, values in per_control.items():
-            value = values[counters[name] % len(values)]
-            counters[name] += 1
-            yield name, value
-
-
 # --------------------------------------------------------------------------- memory
 
 

@@ -228,14 +228,11 @@ def test_every_control_changes_the_image_and_moves_leak_nothing(spec):
     artists = len(explorer.fig.findobj())
     rss_after_warm_up = _qa.rss_bytes()
     rss_before = max(warm_rss + [rss_after_warm_up])
-    # The plan, round robin: each live-recompute control moves LIVE_RECOMPUTE_MOVES times, the others share
-    # LEAK_MOVES; each control cycles through the values of the first pass.
+    # The plan: each live-recompute control moves LIVE_RECOMPUTE_MOVES times, the others share LEAK_MOVES round
+    # robin; each control cycles through the values of the first pass.
     slow = [n for n in values if explorer.is_live_recompute(n)]
     fast = [n for n in values if n not in slow]
-    budget = {n: LIVE_RECOMPUTE_MOVES for n in slow}
-    for i in range(LEAK_MOVES if fast else 0):
-        budget[fast[i % len(fast)]] = budget.get(fast[i % len(fast)], 0) + 1
-    plan = [n for r in range(max(budget.values(), default=0)) for n in budget if budget[n] > r]
+    plan = slow * LIVE_RECOMPUTE_MOVES + [fast[i % len(fast)] for i in range(LEAK_MOVES if fast else 0)]
     counters = dict.fromkeys(values, 0)
     trajectory = []  # RSS growth (MB) every 50 moves: a leak climbs steadily, a bounded cache saws up and down
     for k, name in enumerate(plan, 1):
