@@ -31,8 +31,10 @@ def axe_script() -> tuple[str, str]:
     return text, version
 
 
-def run_axe(page, options: dict | None = None) -> dict[str, Any]:
-    """Run axe-core on the page as it is now; return its results (``violations``, ``incomplete``, ...).
+def start_axe(page, options: dict | None = None) -> None:
+    """Start axe-core on the page as it is now, without waiting: :func:`axe_results` collects the results.
+
+    Started on several pages first, the checks run at once, each in its page's renderer process.
 
     Parameters
     ----------
@@ -45,7 +47,18 @@ def run_axe(page, options: dict | None = None) -> dict[str, Any]:
     script, _ = axe_script()
     page.evaluate(script)
     opts = options or {"resultTypes": ["violations", "incomplete"]}
-    return page.evaluate("async (opts) => await axe.run(document, opts)", opts)
+    page.evaluate("(opts) => { window.__axeRun = axe.run(document, opts); }", opts)
+
+
+def axe_results(page) -> dict[str, Any]:
+    """The results of the check :func:`start_axe` started (``violations``, ``incomplete``, ...), once it ends."""
+    return page.evaluate("async () => await window.__axeRun")
+
+
+def run_axe(page, options: dict | None = None) -> dict[str, Any]:
+    """Run axe-core on the page as it is now; return its results (:func:`start_axe`, then :func:`axe_results`)."""
+    start_axe(page, options)
+    return axe_results(page)
 
 
 def summarize(violations: list[dict]) -> list[dict[str, Any]]:

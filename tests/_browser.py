@@ -35,15 +35,22 @@ def unavailable(reason: str, what: str = "browser test"):
     pytest.skip(f"{what} skipped: {reason}")
 
 
-def chromium_path(what: str = "browser test") -> str:
-    path = shutil.which("chromium")
-    if not path:
-        unavailable("no `chromium` on PATH (install Debian's chromium package: apt-get install chromium)", what)
+def missing() -> str | None:
+    """Why no browser test can run here (no ``chromium`` on PATH, no Playwright), or None."""
+    if not shutil.which("chromium"):
+        return "no `chromium` on PATH (install Debian's chromium package: apt-get install chromium)"
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError as err:
-        unavailable(f"playwright is not installed ({err})", what)
-    return path
+        return f"playwright is not installed ({err})"
+    return None
+
+
+def chromium_path(what: str = "browser test") -> str:
+    reason = missing()
+    if reason:
+        unavailable(reason, what)
+    return shutil.which("chromium")
 
 
 @contextmanager

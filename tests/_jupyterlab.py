@@ -9,8 +9,9 @@ temporary directory. The user settings switch off what would reach the
 network (news, update checks) and notebook windowing (every cell stays in the
 DOM, so the test sees every output). The page: :func:`open_notebook` and
 :func:`run_all` (Run > Run All Cells), with the JavaScript predicates they wait on
-(``KERNEL_IDLE_JS``, ``ALL_RUN_JS``), shared by ``tests/test_browser.py`` and
-``tests/test_lab_workflow.py``.
+(``KERNEL_IDLE_JS``, ``ALL_RUN_JS``), :func:`notebook_model` (the notebook and its outputs as
+the page holds them) and :func:`hidden_solution_problems` (worked solutions a learner would see
+unasked after Run All), shared by ``tests/test_browser.py`` and ``tests/test_lab_workflow.py``.
 """
 
 from __future__ import annotations
@@ -218,6 +219,23 @@ def open_notebook(page, lab: JupyterLab, relative: str, *, timeout_ms: int = 90_
     page.wait_for_function(KERNEL_IDLE_JS, timeout=timeout_ms, polling=250)
 
 
+#: Open a document in the JupyterLab already loaded in the page, as its file browser does (``docmanager:open``).
+_OPEN_JS = "(path) => window.jupyterapp.commands.execute('docmanager:open', {path}).then(() => true)"
+#: The current widget is the document at ``path``.
+_CURRENT_IS_JS = "(path) => { const p = window.jupyterapp.shell.currentWidget; return !!p && !!p.context && p.context.path === path; }"
+#: Close the current tab (a saved notebook closes without a dialog).
+CLOSE_CURRENT_JS = "() => window.jupyterapp.commands.execute('application:close').then(() => true)"
+
+
+def open_in_app(page, relative: str, *, timeout_ms: int = 90_000) -> None:
+    """Open ``relative`` in the JupyterLab the page has loaded (no page load: about 3 s less a notebook than
+    :func:`open_notebook`) and wait until it is the current tab and its kernel is idle."""
+    page.evaluate(_OPEN_JS, relative)
+    page.wait_for_function(_CURRENT_IS_JS, arg=relative, timeout=timeout_ms, polling=100)
+    page.wait_for_selector(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell", timeout=timeout_ms)
+    page.wait_for_function(KERNEL_IDLE_JS, timeout=timeout_ms, polling=250)
+
+
 def run_all(page, timeout_s: float, *, name: str = "") -> float:
     """Run > Run All Cells from the menu bar; the seconds until every cell ran and the kernel is idle.
 
@@ -234,3 +252,89 @@ def run_all(page, timeout_s: float, *, name: str = "") -> float:
 
     _qa.record_execution("jupyterlab", name or page.url, seconds)
     return seconds
+
+
+#: The current notebook as JupyterLab holds it (nbformat JSON, outputs included): what Ctrl+S would write.
+NOTEBOOK_JSON_JS = "() => window.jupyterapp.shell.currentWidget.context.model.toJSON()"
+
+
+def notebook_model(page):
+    """The current notebook with the outputs JupyterLab shows (an ``nbformat`` node), read from the page."""
+    import nbformat
+
+    return nbformat.from_dict(page.evaluate(NOTEBOOK_JSON_JS))
+
+
+#: Worked solutions in the page: every ``<details>`` of the rendered markdown, and what a learner sees unasked
+#: of the code solution cells (``codeIndices``).
+SOLUTIONS_JS = """(codeIndices) => {
+  const panel = window.jupyterapp.shell.currentWidget;
+  const cells = panel.content.widgets;
+  const root = panel.content.node;
+  // (a) every <details> of the rendered markdown, closed or open
+  const details = [...root.querySelectorAll('.jp-MarkdownCell .jp-RenderedMarkdown details')].map(d => {
+    const cell = d.closest('.jp-Cell');
+    return {cell: cells.findIndex(c => c.node === cell), open: d.open,
+            summary: (d.querySelector('summary') || d).innerText.slice(0, 60)};
+  });
+  // (b) the output areas of the code solution cells (the cell widgets are in notebook order)
+  const outputs = codeIndices.map(i => {
+    const cell = cells[i];
+    if (!cell || cell.model.type !== 'code') return {cell: i, problem: 'not a code cell in JupyterLab'};
+    const area = cell.node.querySelector('.jp-Cell-outputArea');
+    const shown = [...cell.node.querySelectorAll('.jp-OutputArea-output')].filter(o => o.checkVisibility());
+    // what a learner reads without clicking: visible text and pictures outside a closed <details> summary
+    const seen = shown.map(o => {
+      const summaries = [...o.querySelectorAll('details:not([open]) > summary')].map(s => s.innerText).join('');
+      const pictures = [...o.querySelectorAll('img, canvas, svg, video')]
+        .filter(e => e.checkVisibility() && !e.closest('summary')).length;
+      const text = o.innerText.replace(summaries, '').trim();
+      return {text: text.slice(0, 120), pictures};
+    }).filter(o => o.text || o.pictures);
+    return {cell: i, outputHidden: cell.outputHidden,
+            wrapperCollapsed: !!cell.node.querySelector('.jp-Cell-outputWrapper .jp-mod-collapsed, .jp-OutputPlaceholder'),
+            areaVisible: !!area && area.checkVisibility(), nOutputs: cell.model.outputs.length,
+            metadata: JSON.stringify(cell.model.getMetadata('jupyter') || null), seen};
+  });
+  return {details, outputs};
+}"""
+
+
+def solution_cells(path) -> tuple[list[int], list[int]]:
+    """Indices of the cells tagged ``solution`` in the notebook file ``path``: (markdown, code)."""
+    import nbformat
+
+    cells = nbformat.read(path, as_version=4).cells
+    tagged = [(i, c.cell_type) for i, c in enumerate(cells) if "solution" in c.get("metadata", {}).get("tags", [])]
+    return [i for i, t in tagged if t == "markdown"], [i for i, t in tagged if t == "code"]
+
+
+#: Why a solution's output must be hidden inside the output itself (added to a failure's message).
+HIDDEN_SOLUTIONS_HINT = (
+    "\n(JupyterLab 4 sets outputHidden = false whenever it executes a code cell, so `outputs_hidden` metadata "
+    "cannot hide a solution's output after Run All; hide it inside the output itself, e.g. a closed <details>.)")
+
+
+def hidden_solution_problems(page, path) -> list[str]:
+    """After Run All: open <details> in the rendered markdown, code solution outputs a learner sees unasked."""
+    markdown_cells, code_cells = solution_cells(path)
+    found = page.evaluate(SOLUTIONS_JS, code_cells)
+    problems = []
+    for d in found["details"]:
+        if d["open"]:
+            problems.append(f"cell {d['cell']}: <details> {d['summary']!r} is open after Run All")
+    closed_in = {d["cell"] for d in found["details"] if not d["open"]}
+    for i in markdown_cells:
+        if i not in closed_in:
+            problems.append(f"cell {i}: markdown solution without a closed <details> in the rendered page")
+    for o in found["outputs"]:
+        if "problem" in o:
+            problems.append(f"cell {o['cell']}: {o['problem']}")
+        elif o["areaVisible"] and o["seen"]:
+            first = o["seen"][0]
+            problems.append(
+                f"cell {o['cell']} (code solution): output visible after Run All (outputHidden={o['outputHidden']}, "
+                f"jupyter metadata now {o['metadata']}, {o['nOutputs']} outputs; first: "
+                f"{first['pictures']} pictures, text {first['text']!r})"
+            )
+    return problems

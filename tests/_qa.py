@@ -262,6 +262,11 @@ def executed_notebook(path: Path):
     return executed_run(path).nb
 
 
+def has_student_version(path: Path) -> bool:
+    """``NN_name.ipynb``: a course notebook with exercises, whose student version (`make student`) the tests run."""
+    return re.match(r"\d{2}_", Path(path).name) is not None
+
+
 def student_notebook(path: Path) -> Path:
     """The student version of ``path`` (``tools/make_student.py``), written under the executed-notebook store.
 
@@ -344,6 +349,54 @@ def text_outputs_by_cell(nb) -> dict[int, list[tuple[str, str]]]:
     for index, kind, text in text_outputs(nb):
         by_cell.setdefault(index, []).append((kind, text))
     return by_cell
+
+
+def _tags(cell) -> list[str]:
+    return cell.get("metadata", {}).get("tags", [])
+
+
+def student_run_problems(nb) -> list[str]:
+    """What the run of a student version must not show: an error or warning, or a self-check that has an answer.
+
+    Each unsolved exercise's self-check cell (tag ``self-check``) says "✗ Exercise ... no answer yet".
+    """
+    problems = problem_outputs(nb)
+    checks = [(i, c) for i, c in enumerate(nb.cells) if "self-check" in _tags(c)]
+    if not checks:
+        problems.append("no self-check cell")
+    for index, cell in checks:
+        text = "".join(o.get("data", {}).get("text/plain", "") for o in cell.get("outputs", []))
+        if not (text.startswith("✗ Exercise") and "no answer yet" in text):
+            problems.append(f"cell {index}: the self-check says {text[:200]!r}, not '✗ Exercise ... no answer yet'")
+    return problems
+
+
+def student_pairs(full, student) -> list[tuple[int, int]]:
+    """:func:`shared_cells` without the self-checks (they answer differently by design): the cells to compare."""
+    return [(i, j) for i, j in shared_cells(full, student) if "self-check" not in _tags(full.cells[i])]
+
+
+def text_differences(first, second, pairs, what: tuple[str, str] = ("run 1", "run 2")) -> list[str]:
+    """Where the cells ``pairs`` = [(index in first, index in second)] print different text (:func:`text_outputs`).
+
+    One message per differing cell, naming the two runs ``what`` and showing both texts.
+    """
+    a, b = text_outputs_by_cell(first), text_outputs_by_cell(second)
+    found = []
+    for i, j in pairs:
+        text1, text2 = a.get(i, []), b.get(j, [])
+        if text1 == text2:
+            continue
+        if [k for k, _ in text1] != [k for k, _ in text2]:
+            found.append(f"cell {i} shows {[k for k, _ in text1]} in {what[0]} but {[k for k, _ in text2]} in {what[1]}")
+            continue
+        for (kind, t1), (_, t2) in zip(text1, text2):
+            if t1 != t2:
+                hint = " (it prints a memory address: end the line with ';' or assign the result)" if has_memory_address(
+                    t1) else ""
+                found.append(f"cell {i} {kind} differs between {what[0]} and {what[1]}{hint}:\n"
+                             f"--- {what[0]}\n{t1[:800]}\n--- {what[1]}\n{t2[:800]}")
+    return found
 
 
 # --------------------------------------------------------------------------- explorers

@@ -111,7 +111,14 @@ def move(page, figure, i: int, spec: dict, index: int) -> None:
     if kind == "range":
         field_ = box.locator("input[type=range]")
         field_.focus()
-        current = int(field_.input_value())
+        current, last = int(field_.input_value()), len(spec["values"]) - 1
+        # the fewest keys a keyboard user needs: Home or End when an end is nearer, then the arrows
+        if index < abs(index - current):
+            page.keyboard.press("Home")
+            current = 0
+        if last - index < abs(index - current):
+            page.keyboard.press("End")
+            current = last
         key = "ArrowRight" if index > current else "ArrowLeft"
         for _ in range(abs(index - current)):
             page.keyboard.press(key)

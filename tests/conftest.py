@@ -81,9 +81,32 @@ def pytest_configure(config):
         config.add_cleanup(lambda: os.path.exists(path) and os.unlink(path))
 
 
+#: The notebooks whose student version this session runs in JupyterLab (``student_versions_in_jupyterlab``).
+_STUDENT_IN_LAB = pytest.StashKey[frozenset]()
+_IN_LAB_TEST = "tests/test_browser.py::test_notebook_in_jupyterlab["
+
+
+@pytest.fixture(scope="session")
+def student_versions_in_jupyterlab(request) -> frozenset:
+    """File names of the notebooks whose student version runs in JupyterLab in this session.
+
+    ``tests/test_browser.py`` runs each notebook's student version there (as a student opens it), when its
+    test is selected and Chromium is there; ``tests/test_notebooks.py`` then leaves that version's gates to
+    it and runs the others' with nbclient, so each version of a notebook is executed once per session.
+    """
+    return request.config.stash.get(_STUDENT_IN_LAB, frozenset())
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
-    """On a pytest-xdist worker: group the tests into units and sort the units, longest first (see above)."""
+    """Which student versions run in JupyterLab; on a pytest-xdist worker, the units of work (see above)."""
+    import _browser
+
+    import _qa
+
+    in_lab = [i.callspec.params["path"].name for i in items
+              if i.nodeid.startswith(_IN_LAB_TEST) and _qa.has_student_version(i.callspec.params["path"])]
+    config.stash[_STUDENT_IN_LAB] = frozenset(in_lab if in_lab and _browser.missing() is None else ())
     if not hasattr(config, "workerinput"):
         return
     recorded = config.cache.get(_DURATIONS_KEY, {}) if getattr(config, "cache", None) else {}

@@ -1,9 +1,15 @@
 """The collection as a class uses it: a real JupyterLab in headless Chromium (Playwright).
 
-The browser window is a 1280 x 720 projector. For every notebook: open it in
-JupyterLab, Run > Run All Cells, wait until the kernel is idle, check that no cell
-shows an error or a stderr stream and that every widget rendered; then, for every
-explorer on the page (the ``gu-explorer`` box of :class:`gumbel_utils.viz.Explorer`):
+The browser window is a 1280 x 720 projector. The server holds the notebooks as
+a student gets them: each one's student version (``make student``: worked
+solutions removed). For every notebook: open it in JupyterLab, Run > Run All
+Cells, wait until the kernel is idle, check that no cell shows an error or a
+stderr stream and that every widget rendered. This is the student version's one
+run in the test session (``tests/test_notebooks.py`` leaves it to this test): each
+self-check says "no answer yet", and every cell it shares with the notebook prints
+the same text as the full notebook's run (nbclient, ``_qa.executed_run``): a
+second kernel, in a second frontend. Then, for every explorer on the page (the
+``gu-explorer`` box of :class:`gumbel_utils.viz.Explorer`):
 
 * readable from the back of the room: its figure is not shrunk below the size at
   which its smallest text is 14 CSS px (the smallest font of the figure, computed
@@ -21,11 +27,11 @@ explorer on the page (the ``gu-explorer`` box of :class:`gumbel_utils.viz.Explor
   changed.
 
 Printed outputs and code are at least 15 px (``make lab``'s JupyterLab settings,
-``tools/jupyterlab/overrides.json``, which the test server uses too). Worked solutions (cells tagged ``solution``) must stay hidden
-after Run All: every ``<details>`` of the rendered markdown closed, and no output
-of a code solution visible unasked (its output area collapsed, or everything in
-it inside a closed ``<details>``). Screenshots (whole page, the Exercises section,
-each explorer before and after) go to ``test-artifacts/``.
+``tools/jupyterlab/overrides.json``, which the test server uses too). Every
+``<details>`` of the rendered markdown is closed after Run All (the full version's
+worked solutions are checked hidden in JupyterLab by ``tests/test_lab_workflow.py``).
+Screenshots (whole page, the Exercises section, each explorer before and after) go
+to ``test-artifacts/``.
 
 Chromium comes from the OS (Debian's ``chromium`` package), never from
 Playwright's download. Without it the test is skipped with the reason shown,
@@ -36,6 +42,7 @@ down by fixture finalisers, also when a test fails.
 from __future__ import annotations
 
 import json
+import shutil
 import time
 
 import nbformat
@@ -43,7 +50,8 @@ import pytest
 
 import _browser
 import _qa
-from _jupyterlab import KERNEL_IDLE_JS, JupyterLab, open_notebook, run_all
+from _jupyterlab import (HIDDEN_SOLUTIONS_HINT, KERNEL_IDLE_JS, JupyterLab, hidden_solution_problems, notebook_model,
+                         open_notebook, run_all)
 
 pytestmark = pytest.mark.browser
 
@@ -76,7 +84,11 @@ def browser():
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory, browser):
-    server = JupyterLab(_qa.NOTEBOOKS_DIR, tmp_path_factory.mktemp("jupyterlab"))
+    """The server, on the notebooks as a student gets them: each one's student version (`make student`)."""
+    served = tmp_path_factory.mktemp("student")
+    for path in NOTEBOOKS:
+        shutil.copyfile(_qa.student_notebook(path) if _qa.has_student_version(path) else path, served / path.name)
+    server = JupyterLab(served, tmp_path_factory.mktemp("jupyterlab"))
     try:
         server.start()
         yield server
@@ -129,38 +141,6 @@ def _error_outputs(page) -> list[str]:
     )
 
 
-_SOLUTIONS_JS = """(codeIndices) => {
-  const panel = window.jupyterapp.shell.currentWidget;
-  const cells = panel.content.widgets;
-  const root = panel.content.node;
-  // (a) every <details> of the rendered markdown, closed or open
-  const details = [...root.querySelectorAll('.jp-MarkdownCell .jp-RenderedMarkdown details')].map(d => {
-    const cell = d.closest('.jp-Cell');
-    return {cell: cells.findIndex(c => c.node === cell), open: d.open,
-            summary: (d.querySelector('summary') || d).innerText.slice(0, 60)};
-  });
-  // (b) the output areas of the code solution cells (the cell widgets are in notebook order)
-  const outputs = codeIndices.map(i => {
-    const cell = cells[i];
-    if (!cell || cell.model.type !== 'code') return {cell: i, problem: 'not a code cell in JupyterLab'};
-    const area = cell.node.querySelector('.jp-Cell-outputArea');
-    const shown = [...cell.node.querySelectorAll('.jp-OutputArea-output')].filter(o => o.checkVisibility());
-    // what a learner reads without clicking: visible text and pictures outside a closed <details> summary
-    const seen = shown.map(o => {
-      const summaries = [...o.querySelectorAll('details:not([open]) > summary')].map(s => s.innerText).join('');
-      const pictures = [...o.querySelectorAll('img, canvas, svg, video')]
-        .filter(e => e.checkVisibility() && !e.closest('summary')).length;
-      const text = o.innerText.replace(summaries, '').trim();
-      return {text: text.slice(0, 120), pictures};
-    }).filter(o => o.text || o.pictures);
-    return {cell: i, outputHidden: cell.outputHidden,
-            wrapperCollapsed: !!cell.node.querySelector('.jp-Cell-outputWrapper .jp-mod-collapsed, .jp-OutputPlaceholder'),
-            areaVisible: !!area && area.checkVisibility(), nOutputs: cell.model.outputs.length,
-            metadata: JSON.stringify(cell.model.getMetadata('jupyter') || null), seen};
-  });
-  return {details, outputs};
-}"""
-
 _SCROLL_TO_EXERCISES_JS = """() => {
   const panel = window.jupyterapp.shell.currentWidget;
   const headings = [...panel.content.node.querySelectorAll('.jp-RenderedMarkdown :is(h1, h2, h3, h4, strong)')];
@@ -170,38 +150,6 @@ _SCROLL_TO_EXERCISES_JS = """() => {
   target.scrollIntoView({block: 'start'});
   return true;
 }"""
-
-
-def _solution_cells(path) -> tuple[list[int], list[int]]:
-    """Indices of the cells tagged ``solution``: (markdown, code)."""
-    cells = nbformat.read(path, as_version=4).cells
-    tagged = [(i, c.cell_type) for i, c in enumerate(cells) if "solution" in c.get("metadata", {}).get("tags", [])]
-    return [i for i, t in tagged if t == "markdown"], [i for i, t in tagged if t == "code"]
-
-
-def _hidden_solution_problems(page, path) -> list[str]:
-    """After Run All: open <details> in the rendered markdown, code solution outputs a learner sees unasked."""
-    markdown_cells, code_cells = _solution_cells(path)
-    found = page.evaluate(_SOLUTIONS_JS, code_cells)
-    problems = []
-    for d in found["details"]:
-        if d["open"]:
-            problems.append(f"cell {d['cell']}: <details> {d['summary']!r} is open after Run All")
-    closed_in = {d["cell"] for d in found["details"] if not d["open"]}
-    for i in markdown_cells:
-        if i not in closed_in:
-            problems.append(f"cell {i}: markdown solution without a closed <details> in the rendered page")
-    for o in found["outputs"]:
-        if "problem" in o:
-            problems.append(f"cell {o['cell']}: {o['problem']}")
-        elif o["areaVisible"] and o["seen"]:
-            first = o["seen"][0]
-            problems.append(
-                f"cell {o['cell']} (code solution): output visible after Run All (outputHidden={o['outputHidden']}, "
-                f"jupyter metadata now {o['metadata']}, {o['nOutputs']} outputs; first: "
-                f"{first['pictures']} pictures, text {first['text']!r})"
-            )
-    return problems
 
 
 def _explorers(page):
@@ -343,17 +291,18 @@ def test_notebook_in_jupyterlab(page, lab, path):
             f"server log:\n{lab.log_tail()}"
         ) from err
     _shot(page, artifacts / f"{stem}-before.png")
+    ran = notebook_model(page)  # the student version's outputs, before any slider moves
 
     errors = _error_outputs(page)
     assert not errors, f"{path.name}: outputs with errors after Run All ({run_seconds:.1f} s):\n" + "\n".join(errors)
     fonts = page.evaluate(_OUTPUT_FONTS_JS)
     small_fonts = {kind: min(sizes) for kind, sizes in fonts.items() if sizes and min(sizes) < MIN_OUTPUT_CSS_PX}
 
-    # Worked solutions stay hidden after Run All: <details> closed, code solution outputs collapsed.
+    # Every <details> closed after Run All (a student version has no worked solution left to hide).
     if page.evaluate(_SCROLL_TO_EXERCISES_JS):
         page.wait_for_timeout(300)
         _shot(page, artifacts / f"{stem}-exercises.png")
-    hidden = _hidden_solution_problems(page, path)  # asserted at the end, after the sliders were checked too
+    hidden = hidden_solution_problems(page, lab.root / path.name)  # asserted at the end, after the sliders too
 
     source = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
     explorers = _explorers(page)
@@ -424,10 +373,17 @@ def test_notebook_in_jupyterlab(page, lab, path):
     )
     assert not hidden, (
         f"{path.name}: worked solutions visible after Run All (screenshot {artifacts / (stem + '-exercises.png')}):\n"
-        + "\n".join(hidden)
-        + "\n(JupyterLab 4 sets outputHidden = false whenever it executes a code cell, so `outputs_hidden` "
-        "metadata cannot hide a solution's output after Run All; hide it inside the output itself, e.g. a closed <details>.)"
+        + "\n".join(hidden) + HIDDEN_SOLUTIONS_HINT
     )
+    if _qa.has_student_version(path):  # the student version's own gate, and the same text as the full run
+        problems = _qa.student_run_problems(ran)
+        assert not problems, f"student {path.name} in JupyterLab:\n" + "\n".join(problems)
+        full = _qa.executed_run(path).nb
+        pairs = _qa.student_pairs(full, ran)
+        differences = _qa.text_differences(full, ran, pairs,
+                                           ("the full run (nbclient)", "the student version's run in JupyterLab"))
+        assert not differences, f"{path.name}: " + "\n".join(differences[:3])
+        print(f"{path.name}: the student version's {len(pairs)} shared cells print what the full run prints")
     print(
         f"{path.name}: Run All {run_seconds:.1f} s in JupyterLab, {count} explorers moved and measured "
         + "; ".join(f"#{i}: text {m['figureTextCssPx']:.1f} px, labels {m['labelPx']:.0f} px, "

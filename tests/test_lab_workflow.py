@@ -6,15 +6,21 @@ set-up's own steps install the git filter and the venv's Jupyter configuration
 (``make git-filter lab-config``, both run by ``make setup``; the configuration
 holds the post-save hook without which ``git status`` would report every saved
 notebook as modified), then a real JupyterLab in headless Chromium serves the
-clone from its top, as ``make lab`` does. Notebook 0 (the shortest Run All with an explorer and quizzes, so widget state too) is opened, Run > Run All Cells, and saved
-(Ctrl+S) after the kernel is idle; every other notebook is opened (JupyterLab
-fills in the kernel's metadata) and saved. Then:
+clone from its top, as ``make lab`` does. Notebook 0 (the shortest Run All with an explorer, quizzes and worked solutions,
+so widget state too) is opened, Run > Run All Cells, and saved (Ctrl+S) after the
+kernel is idle; every other notebook is opened (JupyterLab fills in the kernel's
+metadata) and saved. Then:
 
+* the worked solutions of notebook 0, the full version an instructor opens, are
+  hidden after Run All: every ``<details>`` of the rendered markdown closed, and no
+  output of a code solution visible unasked (``_jupyterlab.hidden_solution_problems``;
+  the other notebooks' solution outputs are checked folded in their executed runs by
+  ``tests/test_notebooks.py``);
 * the saved notebook 0 on disk holds outputs (the save really happened);
 * ``git status --porcelain`` in the clone is empty;
 * the stored-form test of ``tests/test_notebooks.py`` passes in the clone.
 
-Without the filter the second check fails (the saved outputs show as a
+Without the filter the ``git status`` check fails (the saved outputs show as a
 modification). Chromium and the skip rules are those of ``tests/test_browser.py``
 (skipped without ``chromium`` unless ``CI=true``); the server is
 ``tests/_jupyterlab.py``'s, rooted at the clone.
@@ -35,7 +41,8 @@ import pytest
 
 import _browser
 import _qa
-from _jupyterlab import JupyterLab, open_notebook, run_all
+from _jupyterlab import (CLOSE_CURRENT_JS, HIDDEN_SOLUTIONS_HINT, JupyterLab, hidden_solution_problems, open_in_app,
+                         open_notebook, run_all)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -143,8 +150,12 @@ def lab(clone, tmp_path_factory):
 _SAVED_JS = "() => { const p = window.jupyterapp.shell.currentWidget; return !!p && !p.context.model.dirty; }"
 
 
-def _open(page, lab, relative: str) -> None:
-    open_notebook(page, lab, relative)
+def _open(page, lab, relative: str, *, first: bool) -> None:
+    """The first notebook by its URL (JupyterLab loads), the others from the same JupyterLab, as a lecturer would."""
+    if first:
+        open_notebook(page, lab, relative)
+    else:
+        open_in_app(page, relative)
     page.wait_for_timeout(500)  # the kernel's info reply fills in language_info
 
 
@@ -178,16 +189,18 @@ def test_run_save_leaves_git_clean(clone, lab, browser):
     context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(
         (lab.base_url, "data:", "blob:")) else route.abort())  # no network beyond the server
     page = context.new_page()
-    timings = []
+    timings, hidden = [], []
     try:
-        for path in ran + [p for p in notebooks if p not in ran]:
+        for k, path in enumerate(ran + [p for p in notebooks if p not in ran]):
             start = time.perf_counter()
             relative = path.relative_to(clone).as_posix()
             try:
-                _open(page, lab, relative)
+                _open(page, lab, relative, first=k == 0)
                 if path in ran:
                     run_all(page, RUN_ALL_TIMEOUT_S, name=path.name)
+                    hidden += [f"{path.name}: {p}" for p in hidden_solution_problems(page, path)]
                 _save(page, path)
+                page.evaluate(CLOSE_CURRENT_JS)  # saved: the tab closes without a dialog
             except Exception as err:
                 ARTIFACTS.mkdir(parents=True, exist_ok=True)
                 page.screenshot(path=str(ARTIFACTS / f"{path.stem}-failure.png"))
@@ -197,6 +210,7 @@ def test_run_save_leaves_git_clean(clone, lab, browser):
     finally:
         context.close()
 
+    assert not hidden, "worked solutions visible after Run All:\n" + "\n".join(hidden) + HIDDEN_SOLUTIONS_HINT
     for path in ran:
         with_outputs, counted = _outputs(path)
         assert with_outputs > 0 and counted > 0, (
@@ -247,7 +261,7 @@ def test_a_tab_open_across_a_pull_cannot_undo_it(clone, lab, browser):
     context.set_default_timeout(60_000)
     page = context.new_page()
     try:
-        _open(page, lab, relative)
+        _open(page, lab, relative, first=True)
         nb = nbformat.read(path, as_version=4)
         nb.cells[0].source += f"\n\n{marker}"
         time.sleep(1.0)  # the update is newer than the tab's copy by more than JupyterLab's 0.5 s margin

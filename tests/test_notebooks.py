@@ -217,7 +217,7 @@ def test_make_student_command_line(tmp_path):
 # later session), and its student version once; both are compared for determinism. The tests of one
 # notebook share a pytest-xdist worker (group ``notebook-<stem>``), so no worker waits for another's run.
 
-STUDENT = [p for p in NOTEBOOKS if re.match(r"\d{2}_", p.name)]  # NN_name.ipynb: the notebooks with exercises
+STUDENT = [p for p in NOTEBOOKS if _qa.has_student_version(p)]
 
 
 @pytest.mark.slow
@@ -230,6 +230,30 @@ def test_runs_clean_and_fast(path):
     assert run.seconds < budget, (f"{path.name}: Run All took {run.seconds:.1f} s on a fresh kernel (budget {budget:.0f} s; "
                                   f"kernel CPU {run.kernel_cpu_s:.1f} s: if the machine was loaded, run again)")
     print(f"{path.name}: {run.seconds:.1f} s, kernel CPU {run.kernel_cpu_s:.1f} s (budget {budget:.0f} s)")
+
+
+_CLOSED_DETAILS = re.compile(r"^\s*<details>.*</details>\s*$", re.DOTALL)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", _qa.notebook_params(NOTEBOOKS))
+def test_worked_solution_outputs_are_folded(path):
+    """After the run, everything a code solution shows sits in a closed ``<details>`` (``solution_output()``).
+
+    JupyterLab shows an output's HTML, so a learner sees nothing of the solution without clicking;
+    ``tests/test_lab_workflow.py`` checks it in JupyterLab itself for notebook 0.
+    """
+    run = _qa.executed_run(path)
+    shown = []
+    for index, cell in enumerate(run.nb.cells):
+        if cell.cell_type != "code" or "solution" not in _tags(cell):
+            continue
+        for out in cell.get("outputs", []):
+            html = out.get("data", {}).get("text/html", "")
+            if not _CLOSED_DETAILS.match(html) or "<details open" in html:
+                shown.append(f"cell {index}: a {out.get('output_type')} output "
+                             f"({', '.join(out.get('data', {})) or out.get('name', '')}) outside a closed <details>")
+    assert not shown, f"{path.name}: worked solutions visible without a click:\n" + "\n".join(shown)
 
 
 @pytest.mark.slow
@@ -248,52 +272,44 @@ def test_self_checks_pass_on_the_worked_solutions(path):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("path", _qa.notebook_params(STUDENT))
-def test_student_version_runs_and_every_self_check_says_no_answer_yet(path):
-    """`make student`'s notebook on a fresh kernel: no error anywhere; each unsolved exercise says so in its check."""
-    run = _qa.executed_run(_qa.student_notebook(path))
-    problems = _qa.problem_outputs(run.nb)
-    assert not problems, f"student {path.name}: errors or warnings:\n" + "\n".join(problems)
-    checks = [(i, c) for i, c in enumerate(run.nb.cells) if "self-check" in _tags(c)]
-    assert checks, f"student {path.name}: no self-check cell"
-    for index, cell in checks:
-        text = "".join(o.get("data", {}).get("text/plain", "") for o in cell.outputs)
-        assert "no answer yet" in text and text.startswith("✗ Exercise"), f"student {path.name}, cell {index}: {text}"
+def test_student_version_runs_and_every_self_check_says_no_answer_yet(path, student_versions_in_jupyterlab):
+    """`make student`'s notebook on a fresh kernel: no error anywhere; each unsolved exercise says so in its check.
+
+    Where this session runs the student version in JupyterLab (``tests/test_browser.py``), that run is
+    the one checked, there; otherwise it is executed here with nbclient.
+    """
+    if path.name in student_versions_in_jupyterlab:
+        pytest.skip(f"student {path.name} runs in JupyterLab in this session (tests/test_browser.py checks it)")
+    problems = _qa.student_run_problems(_qa.executed_run(_qa.student_notebook(path)).nb)
+    assert not problems, f"student {path.name}:\n" + "\n".join(problems)
 
 
-def _compare(path, first, second, pairs, what: str) -> None:
+def _compare(path, first, second, pairs, what: tuple[str, str]) -> None:
     """Assert that the cells ``pairs`` = [(index in first, index in second)] print the same text."""
-    a, b = _qa.text_outputs_by_cell(first), _qa.text_outputs_by_cell(second)
-    for i, j in pairs:
-        text1, text2 = a.get(i, []), b.get(j, [])
-        if text1 == text2:
-            continue
-        assert [k for k, _ in text1] == [k for k, _ in text2], (
-            f"{path.name}: cell {i} shows {[k for k, _ in text1]} in {what[0]} but {[k for k, _ in text2]} in {what[1]}")
-        for (kind, t1), (_, t2) in zip(text1, text2):
-            hint = " (it prints a memory address: end the line with ';' or assign the result)" if _qa.has_memory_address(
-                t1) else ""
-            assert t1 == t2, (f"{path.name}: cell {i} {kind} differs between {what[0]} and {what[1]}{hint}:\n"
-                              f"--- {what[0]}\n{t1[:800]}\n--- {what[1]}\n{t2[:800]}")
+    differences = _qa.text_differences(first, second, pairs, what)
+    assert not differences, f"{path.name}: " + "\n".join(differences[:3])
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("path", _qa.notebook_params(NOTEBOOKS))
-def test_text_outputs_repeat_on_a_fresh_kernel(path):
+def test_text_outputs_repeat_on_a_fresh_kernel(path, student_versions_in_jupyterlab):
     """Every cell but the worked solutions prints the same text on two fresh kernels.
 
     The second kernel is the student version's (``make student``, executed anyway for its own gate):
     it runs every cell of the notebook but the worked solutions, in order, so each cell they share is
     compared (the self-checks answer differently by design, and cells tagged `nondeterministic` are
-    left out). A notebook without exercises is compared with a second full run.
+    left out); where the student version runs in JupyterLab, ``tests/test_browser.py`` compares that
+    run's outputs with the full run's. A notebook without exercises is compared with a second full run.
     """
+    if path.name in student_versions_in_jupyterlab:
+        pytest.skip(f"student {path.name} runs in JupyterLab in this session (tests/test_browser.py compares it)")
     full = _qa.executed_run(path).nb
     if path not in STUDENT:
         _compare(path, full, _qa.executed_run(path, run=1).nb, [(i, i) for i in range(len(full.cells))],
                  ("run 1", "run 2"))
         return
     student = _qa.executed_run(_qa.student_notebook(path)).nb
-    pairs = [(i, j) for i, j in _qa.shared_cells(full, student) if "self-check" not in _tags(full.cells[i])]
-    _compare(path, full, student, pairs, ("the full run", "the student version's run"))
+    _compare(path, full, student, _qa.student_pairs(full, student), ("the full run", "the student version's run"))
 
 
 @pytest.mark.slow
