@@ -3,10 +3,12 @@
 Parametrised over ``notebooks/*.ipynb``, so a notebook that lands later is
 covered without editing this file. Execution uses nbclient on a fresh
 ``python3`` kernel with ``PYTHONWARNINGS=default``: a warning prints to stderr,
-and any stderr output fails. Each notebook is executed once, and so is its student
-version (``_qa.executed_run``, shared with every other test that reads them); the
-two runs together give the clean-run gate, the budget, the self-checks, the student
-gate and the determinism check (every cell they share prints the same text).
+and any stderr output fails. Each notebook is executed once (``_qa.executed_run``,
+shared with every other test that reads it): the clean-run gate, the budget, the
+self-checks, the folded worked solutions. Its student version is executed once too:
+in JupyterLab by ``tests/test_browser.py`` when that test is selected and Chromium is
+there, else here with nbclient; that run gives the student gate and the determinism
+check (every cell the two versions share prints the same text).
 """
 
 from __future__ import annotations
@@ -214,7 +216,8 @@ def test_make_student_command_line(tmp_path):
 # --------------------------------------------------------------------------- execution
 #
 # Each notebook is executed once (``_qa.executed_run``: shared by every test, worker and, when clean,
-# later session), and its student version once; both are compared for determinism. The tests of one
+# later session), and its student version once (here, or in JupyterLab by tests/test_browser.py: the
+# fixture ``student_versions_in_jupyterlab`` says which); both are compared for determinism. The tests of one
 # notebook share a pytest-xdist worker (group ``notebook-<stem>``), so no worker waits for another's run.
 
 STUDENT = [p for p in NOTEBOOKS if _qa.has_student_version(p)]
