@@ -304,8 +304,10 @@ def solution_cells(path) -> tuple[list[int], list[int]]:
     """Indices of the cells tagged ``solution`` in the notebook file ``path``: (markdown, code)."""
     import nbformat
 
+    import _qa
+
     cells = nbformat.read(path, as_version=4).cells
-    tagged = [(i, c.cell_type) for i, c in enumerate(cells) if "solution" in c.get("metadata", {}).get("tags", [])]
+    tagged = [(i, c.cell_type) for i, c in enumerate(cells) if "solution" in _qa.cell_tags(c)]
     return [i for i, t in tagged if t == "markdown"], [i for i, t in tagged if t == "code"]
 
 

@@ -126,7 +126,7 @@ def execute_notebook(path: Path, *, cell_timeout: int = 300, kernel_stderr: Any 
         nb.cells.append(cell)
 
     def before_cell(cell, cell_index, **_):  # the notebook's time and CPU end where the appended cell starts
-        if AFTER_TAG in cell.get("metadata", {}).get("tags", []):
+        if AFTER_TAG in cell_tags(cell):
             marks["seconds"], marks["cpu"] = time.perf_counter() - start, _kernel_cpu_s(client)
 
     client = NotebookClient(
@@ -144,7 +144,7 @@ def execute_notebook(path: Path, *, cell_timeout: int = 300, kernel_stderr: Any 
     client.execute(**launch)
     seconds, kernel_cpu = time.perf_counter() - start, _children_cpu_s() - cpu
     after_outputs = []
-    for cell in [c for c in nb.cells if AFTER_TAG in c.get("metadata", {}).get("tags", [])]:
+    for cell in [c for c in nb.cells if AFTER_TAG in cell_tags(c)]:
         after_outputs += [o.get("evalue") or o.get("text") or str(o.get("data", o))[:500] for o in cell.outputs]
         nb.cells.remove(cell)
     after_seconds = after_cpu = 0.0
@@ -262,6 +262,11 @@ def executed_notebook(path: Path):
     return executed_run(path).nb
 
 
+def cell_tags(cell) -> list[str]:
+    """A notebook cell's tags (``metadata.tags``; none: an empty list)."""
+    return cell.get("metadata", {}).get("tags", [])
+
+
 def has_student_version(path: Path) -> bool:
     """``NN_name.ipynb``: a course notebook with exercises, whose student version (`make student`) the tests run."""
     return re.match(r"\d{2}_", Path(path).name) is not None
@@ -295,8 +300,8 @@ def shared_cells(full, student) -> list[tuple[int, int]]:
     ``make_student`` keeps every cell not tagged ``solution``, in order, and adds prompt cells
     tagged ``placeholder``; ``tests/test_notebooks.py`` checks that the kept sources are the same.
     """
-    kept = [i for i, c in enumerate(full.cells) if "solution" not in c.get("metadata", {}).get("tags", [])]
-    own = [j for j, c in enumerate(student.cells) if "placeholder" not in c.get("metadata", {}).get("tags", [])]
+    kept = [i for i, c in enumerate(full.cells) if "solution" not in cell_tags(c)]
+    own = [j for j, c in enumerate(student.cells) if "placeholder" not in cell_tags(c)]
     if [full.cells[i].source for i in kept] != [student.cells[j].source for j in own]:
         raise ValueError("the student version does not keep the notebook's non-solution cells in order")
     return list(zip(kept, own))
@@ -331,7 +336,7 @@ def text_outputs(nb) -> list[tuple[int, str, str]]:
     """
     texts = []
     for index, cell in enumerate(nb.cells):
-        if cell.cell_type != "code" or "nondeterministic" in cell.get("metadata", {}).get("tags", []):
+        if cell.cell_type != "code" or "nondeterministic" in cell_tags(cell):
             continue
         outputs = cell.get("outputs", [])
         stdout = "".join(o.get("text", "") for o in outputs if o.get("output_type") == "stream" and o.get("name") == "stdout")
@@ -351,17 +356,13 @@ def text_outputs_by_cell(nb) -> dict[int, list[tuple[str, str]]]:
     return by_cell
 
 
-def _tags(cell) -> list[str]:
-    return cell.get("metadata", {}).get("tags", [])
-
-
 def student_run_problems(nb) -> list[str]:
     """What the run of a student version must not show: an error or warning, or a self-check that has an answer.
 
     Each unsolved exercise's self-check cell (tag ``self-check``) says "✗ Exercise ... no answer yet".
     """
     problems = problem_outputs(nb)
-    checks = [(i, c) for i, c in enumerate(nb.cells) if "self-check" in _tags(c)]
+    checks = [(i, c) for i, c in enumerate(nb.cells) if "self-check" in cell_tags(c)]
     if not checks:
         problems.append("no self-check cell")
     for index, cell in checks:
@@ -373,7 +374,7 @@ def student_run_problems(nb) -> list[str]:
 
 def student_pairs(full, student) -> list[tuple[int, int]]:
     """:func:`shared_cells` without the self-checks (they answer differently by design): the cells to compare."""
-    return [(i, j) for i, j in shared_cells(full, student) if "self-check" not in _tags(full.cells[i])]
+    return [(i, j) for i, j in shared_cells(full, student) if "self-check" not in cell_tags(full.cells[i])]
 
 
 def text_differences(first, second, pairs, what: tuple[str, str] = ("run 1", "run 2")) -> list[str]:

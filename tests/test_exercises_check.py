@@ -386,10 +386,6 @@ _LABEL = re.compile(r"\*\*Exercise (\d+)\.\*\*")
 _CALL = re.compile(r"check\.exercise_(\d+)_(\d+)\((answer_\d+_\d+)\)")
 
 
-def _tags(cell) -> list[str]:
-    return cell.get("metadata", {}).get("tags", [])
-
-
 def _prompts(student) -> list[tuple[int, str]]:
     """(index, exercise number M) of each exercise prompt of a student notebook, in order."""
     out, last_stated = [], None
@@ -415,7 +411,8 @@ def test_every_exercise_has_a_self_check_after_its_solution(path):
         exercise = f"{notebook}.{number}"
         stub, self_check = student.cells[index + 1:index + 3] if index + 2 < len(student.cells) else (None, None)
         call = _CALL.search(self_check.source) if self_check is not None else None
-        if stub is None or not make_student.is_answer_stub(stub) or "self-check" not in _tags(self_check) or not call:
+        if (stub is None or not make_student.is_answer_stub(stub) or "self-check" not in _qa.cell_tags(self_check)
+                or not call):
             problems.append(f"exercise {exercise} has no self-check cell after its solution (tag `self-check`, "
                             f"calling check.exercise_{notebook}_{number}(answer_{notebook}_{number}); add the check "
                             "to gumbel_utils/exercises/check.py)")
@@ -429,9 +426,9 @@ def test_every_exercise_has_a_self_check_after_its_solution(path):
     # The worked solutions store every answer their self-checks read, before the self-check.
     assigned = set()
     for cell in nb.cells:
-        if "solution" in _tags(cell) and cell.cell_type == "code":
+        if "solution" in _qa.cell_tags(cell) and cell.cell_type == "code":
             assigned |= set(re.findall(r"^\s*(answer_\d+_\d+)\s*=", cell.source, re.MULTILINE))
-        elif "self-check" in _tags(cell):
+        elif "self-check" in _qa.cell_tags(cell):
             for call in _CALL.finditer(cell.source):
                 if call.group(3) not in assigned:
                     problems.append(f"no solution cell before the self-check assigns {call.group(3)}")

@@ -30,10 +30,6 @@ _ITEM = re.compile(r"^(\d+)[.)]\s")
 _PLACEHOLDER_LABEL = re.compile(r"^\*\*Exercise (\d+)\.\*\* ")
 
 
-def _tags(cell) -> list[str]:
-    return cell.get("metadata", {}).get("tags", [])
-
-
 def _read(path):
     return nbformat.read(path, as_version=4)
 
@@ -129,10 +125,10 @@ def _run_problems(nb) -> list[str]:
 
 def _distinctive_solution_lines(nb) -> list[str]:
     """Lines of solution cells that appear in no other cell (so finding one in a student version is a leak)."""
-    others = "\n".join(c.source for c in nb.cells if "solution" not in _tags(c))
+    others = "\n".join(c.source for c in nb.cells if "solution" not in _qa.cell_tags(c))
     lines = []
     for cell in nb.cells:
-        if "solution" in _tags(cell):
+        if "solution" in _qa.cell_tags(cell):
             for line in cell.source.splitlines():
                 text = line.strip()
                 if len(text) >= 12 and text not in others and not text.startswith(("<details", "</details", "<summary")):
@@ -166,7 +162,7 @@ def test_no_solution_survives(path):
     nb = _with_outputs(_read(path))  # as saved after a run: solution outputs too
     student = make_student.strip_solutions(nb)
     text = nbformat.writes(student)
-    assert not any("solution" in _tags(c) for c in student.cells)
+    assert not any("solution" in _qa.cell_tags(c) for c in student.cells)
     leaked = [line for line in _distinctive_solution_lines(nb) if line in text]
     assert not leaked, f"{path.name}: solution text in the student version: {leaked[:3]}"
     assert "answer = 42" not in text, f"{path.name}: an output survived"
@@ -230,7 +226,7 @@ def test_list_of_exercises_gets_one_labelled_placeholder_each():
     sources = [c.source for c in student.cells]
     assert sources[2:5] == [make_student.placeholder_text(n) for n in ("1", "2", "3")]
     assert [c.source for c in student.cells if not make_student.is_placeholder(c)] == [
-        c.source for c in _list_layout().cells if "solution" not in _tags(c)
+        c.source for c in _list_layout().cells if "solution" not in _qa.cell_tags(c)
     ]
     stated, claimed, problems = placeholder_claims(student)
     assert (stated, claimed, problems) == (["1", "2", "3"], ["1", "2", "3"], [])
@@ -300,6 +296,6 @@ def test_each_prompt_gets_an_answer_stub_and_keeps_its_self_check():
         assert all(f"`answer_{e}`" in p for p, e in zip(prompts, exercises))
         stated, claimed, problems = placeholder_claims(student)
         assert not problems and claimed == stated
-        checks = [c.source for c in nb.cells if "self-check" in _tags(c)]
+        checks = [c.source for c in nb.cells if "self-check" in _qa.cell_tags(c)]
         assert [c.source for c in student.cells if make_student.is_self_check(c)] == checks
         assert nbformat.writes(make_student.strip_solutions(nb)) == nbformat.writes(student), "stable ids"

@@ -35,10 +35,6 @@ def _read(path):
     return nbformat.read(path, as_version=4)
 
 
-def _tags(cell) -> list[str]:
-    return cell.get("metadata", {}).get("tags", [])
-
-
 def _markdown(nb) -> list[str]:
     return [c.source for c in nb.cells if c.cell_type == "markdown"]
 
@@ -117,7 +113,7 @@ def test_solutions_collapsed(path):
     nb = _read(path)
     open_solutions = []
     for i, c in enumerate(nb.cells):
-        if "solution" not in _tags(c):
+        if "solution" not in _qa.cell_tags(c):
             continue
         hidden = c.get("metadata", {}).get("jupyter", {})
         if c.cell_type == "markdown":
@@ -138,8 +134,8 @@ def test_student_version_has_no_solutions(path):
     nb = _read(path)
     student = make_student.strip_solutions(nb)
     nbformat.validate(student)
-    assert not any("solution" in _tags(c) for c in student.cells)
-    kept = [c for c in nb.cells if "solution" not in _tags(c)]
+    assert not any("solution" in _qa.cell_tags(c) for c in student.cells)
+    kept = [c for c in nb.cells if "solution" not in _qa.cell_tags(c)]
     assert [c.source for c in student.cells if not make_student.is_placeholder(c)] == [c.source for c in kept]
 
 
@@ -209,7 +205,7 @@ def test_make_student_command_line(tmp_path):
     assert result.returncode == 0, result.stderr
     out = nbformat.read(dst / "01_toy.ipynb", as_version=4)
     nbformat.validate(out)
-    assert not any("solution" in _tags(c) for c in out.cells)
+    assert not any("solution" in _qa.cell_tags(c) for c in out.cells)
     assert "answer = 42" not in nbformat.writes(out)
 
 
@@ -249,7 +245,7 @@ def test_worked_solution_outputs_are_folded(path):
     run = _qa.executed_run(path)
     shown = []
     for index, cell in enumerate(run.nb.cells):
-        if cell.cell_type != "code" or "solution" not in _tags(cell):
+        if cell.cell_type != "code" or "solution" not in _qa.cell_tags(cell):
             continue
         for out in cell.get("outputs", []):
             html = out.get("data", {}).get("text/html", "")
@@ -266,7 +262,7 @@ def test_self_checks_pass_on_the_worked_solutions(path):
     run = _qa.executed_run(path)
     failed = []
     for index, cell in enumerate(run.nb.cells):
-        if "self-check" in _tags(cell):
+        if "self-check" in _qa.cell_tags(cell):
             text = "".join(o.get("data", {}).get("text/plain", "") for o in cell.get("outputs", []))
             if not text.startswith("✓"):
                 failed.append(f"cell {index}: {text or 'no output'}")
@@ -328,7 +324,7 @@ def test_worked_solutions_repeat_on_a_fresh_kernel(path):
     if budget > _qa.DEFAULT_NOTEBOOK_BUDGET_S:
         pytest.skip(f"{path.name} has a budget of {budget:.0f} s: its worked solutions are not run twice")
     first = _qa.executed_run(path).nb
-    pairs = [(i, i) for i, c in enumerate(first.cells) if {"solution", "self-check"} & set(_tags(c))]
+    pairs = [(i, i) for i, c in enumerate(first.cells) if {"solution", "self-check"} & set(_qa.cell_tags(c))]
     _compare(path, first, _qa.executed_run(path, run=1).nb, pairs, ("run 1", "run 2"))
 
 
