@@ -16,11 +16,13 @@ PRESENT_PORT ?= 8866
 setup: $(STAMP) $(LAB_CONFIG)
 	@$(BIN)/python tools/git_filter.py install
 
+# The stamp records what the install was built from (tools/install_record.py: a new venv? which commit, any local
+# change?); tests/test_class_setup.py checks a new one from a clean clone instead of installing a second copy.
 $(STAMP): requirements.txt constraints.txt pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@test -x $(BIN)/python || { $(PYTHON) -m venv $(VENV) && touch $(VENV)/.new; }
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt -c constraints.txt
-	@touch $(STAMP)
+	@$(BIN)/python tools/install_record.py $(STAMP)
 
 # Copied only when the content differs (a fresh clone's newer file times rewrite nothing).
 lab-config: $(LAB_CONFIG)

@@ -484,15 +484,19 @@ def control_values(control, n: int = 5) -> list[Any]:
     """Up to ``n`` distinct values spread over a control's range, none equal to its current value first.
 
     Sliders: evenly spaced over ``[min, max]`` snapped to ``step`` (log sliders:
-    evenly spaced exponents); selections: every option (``n`` ignored); toggles:
-    both states. Consecutive values always differ, so each assignment triggers a
-    redraw. Buttons and unknown widgets give an empty list.
+    evenly spaced exponents; a selection slider, such as the log-tau slider: ``n`` of
+    its options evenly spaced by position, both ends included); other selections
+    (dropdowns, toggle buttons): every option (``n`` ignored); toggles: both states.
+    Consecutive values always differ, so each assignment triggers a redraw. Buttons
+    and unknown widgets give an empty list.
     """
     import numpy as np
 
     kind = control_kind(control)
     if kind == "selection":
         values = list(getattr(control, "_options_values", control.options))
+        if is_slider(control) and len(values) > n:
+            values = [values[int(round(i))] for i in np.linspace(0, len(values) - 1, n)]
     elif kind == "toggle":
         values = [not control.value, control.value]
     elif kind == "log-slider":

@@ -9,10 +9,15 @@
   what git tracks, no ``.venv``) installs with ``make setup``'s command and imports
   everything; Binder's ``binder/requirements.txt`` then asks for nothing more than
   nbgitpuller. Slow (a minute or two with pip's cache; it needs the package index).
+  Where the session already runs in one (``make test`` from a fresh clone, as CI does:
+  ``make setup`` created ``.venv`` new, from a clean clone of the commit still checked
+  out, which ``.venv/.installed`` records, see ``tools/install_record.py``), the test
+  checks that environment instead of installing a second copy of it.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shlex
 import shutil
@@ -113,28 +118,74 @@ IMPORT_CHECK = textwrap.dedent("""
 """)
 
 
+def fresh_by_make_setup(record: dict, commit: str | None, changes: list[str] | None) -> bool:
+    """Whether an install record (``.venv/.installed``) describes a fresh environment of this checkout as it is.
+
+    True only when ``make setup`` created the environment new (not an install into an older
+    one), from a clean tree (no changed or untracked file) of ``commit``, and the checkout is
+    still that commit with no change (``commit, changes``: ``install_record.checkout_state()`` now).
+    """
+    return (record.get("new_venv") is True and commit is not None and record.get("commit") == commit
+            and record.get("changes") == [] and changes == [])
+
+
+def _this_session_environment() -> Path | None:
+    """``.venv`` when this session runs in it and it is fresh (:func:`fresh_by_make_setup`), else None."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    import install_record
+
+    venv = ROOT / ".venv"
+    if Path(sys.prefix).resolve() != venv.resolve():
+        return None
+    try:
+        record = json.loads((venv / ".installed").read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # no record, or an older stamp (an empty file)
+        return None
+    return venv if fresh_by_make_setup(record, *install_record.checkout_state()) else None
+
+
+@pytest.mark.parametrize("record, commit, changes, fresh", [
+    ({"new_venv": True, "commit": "abc", "changes": []}, "abc", [], True),
+    ({"new_venv": False, "commit": "abc", "changes": []}, "abc", [], False),         # installed into an older venv
+    ({"new_venv": True, "commit": "abc", "changes": ["?? x.py"]}, "abc", [], False),  # an untracked file then
+    ({"new_venv": True, "commit": "abc", "changes": []}, "abc", [" M Makefile"], False),  # a change since
+    ({"new_venv": True, "commit": "abc", "changes": []}, "def", [], False),          # another commit since
+    ({"new_venv": True, "commit": None, "changes": None}, None, None, False),        # not a git clone
+    ({}, "abc", [], False),                                                          # an older, empty stamp
+])
+def test_only_a_new_environment_of_this_clean_checkout_counts_as_fresh(record, commit, changes, fresh):
+    assert fresh_by_make_setup(record, commit, changes) is fresh
+
+
 @pytest.mark.slow
 def test_fresh_environment_from_the_repository_files_alone(tmp_path):
-    repo = tmp_path / "repo"
-    for name in _repository_files():
-        target = repo / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(ROOT / name, target)
-    venv = tmp_path / "venv"
-    start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
-    pip = [str(venv / "bin" / "python"), "-m", "pip", "--disable-pip-version-check"]
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "PIP_REQUIRE_VIRTUALENV")}
-    # --no-compile: the environment is thrown away after one import check; compiling every module at install
-    # time (what `make setup` does) costs about 30 s of CPU more and checks nothing that importing does not.
-    install = subprocess.run([*pip, "install", "--quiet", "--no-compile", "-r", "requirements.txt", "-c", "constraints.txt"],
-                             cwd=repo, env=env, capture_output=True, text=True, timeout=1500)
-    assert install.returncode == 0, f"`pip install -r requirements.txt -c constraints.txt` failed:\n{install.stderr[-4000:]}"
-    installed = time.perf_counter() - start
+    venv = _this_session_environment()
+    if venv is not None:  # `make setup` just built it from a clean clone of this commit: that is the check
+        repo = ROOT
+        how = f"the session's own {venv.name}, new from a clean clone (.venv/.installed)"
+        pip = [str(venv / "bin" / "python"), "-m", "pip", "--disable-pip-version-check"]
+    else:
+        repo = tmp_path / "repo"
+        for name in _repository_files():
+            target = repo / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, target)
+        venv = tmp_path / "venv"
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
+        pip = [str(venv / "bin" / "python"), "-m", "pip", "--disable-pip-version-check"]
+        # --no-compile: the environment is thrown away after one import check; compiling every module at install
+        # time (what `make setup` does) costs about 30 s of CPU more and checks nothing that importing does not.
+        install = subprocess.run([*pip, "install", "--quiet", "--no-compile", "-r", "requirements.txt", "-c",
+                                  "constraints.txt"], cwd=repo, env=env, capture_output=True, text=True, timeout=1500)
+        assert install.returncode == 0, (
+            f"`pip install -r requirements.txt -c constraints.txt` failed:\n{install.stderr[-4000:]}")
+        how = f"installed in {time.perf_counter() - start:.0f} s"
     check = subprocess.run([str(venv / "bin" / "python"), "-c", IMPORT_CHECK], cwd=tmp_path, env=env,
                            capture_output=True, text=True, timeout=600)
     assert check.returncode == 0, f"imports failed in the fresh environment:\n{check.stderr[-4000:]}"
-    assert str(repo) in check.stdout, f"gumbel_utils was not imported from the copy: {check.stdout}"
+    assert str(repo) in check.stdout, f"gumbel_utils was not imported from {repo}: {check.stdout}"
     for tool in ("jupyter-lab", "voila"):
         version = subprocess.run([str(venv / "bin" / tool), "--version"], env=env, capture_output=True, text=True,
                                  timeout=120)
@@ -147,4 +198,4 @@ def test_fresh_environment_from_the_repository_files_alone(tmp_path):
     extra = would[0].split()[2:] if would else []
     assert all(p.lower().startswith("nbgitpuller-") or p.lower().startswith("gumbel_utils-")
                or p.lower().startswith("gumbel-utils-") for p in extra), f"Binder would install more: {extra}"
-    print(f"fresh environment: installed in {installed:.0f} s; {check.stdout.strip()}")
+    print(f"fresh environment: {how}; {check.stdout.strip()}")
