@@ -225,6 +225,12 @@ _OPEN_JS = "(path) => window.jupyterapp.commands.execute('docmanager:open', {pat
 _CURRENT_IS_JS = "(path) => { const p = window.jupyterapp.shell.currentWidget; return !!p && !!p.context && p.context.path === path; }"
 #: Close the current tab (a saved notebook closes without a dialog).
 CLOSE_CURRENT_JS = "() => window.jupyterapp.commands.execute('application:close').then(() => true)"
+#: Close the current tab without saving it: its changes (the outputs of a run) are dropped, so no dialog asks.
+DISCARD_CURRENT_JS = """() => {
+  const panel = window.jupyterapp.shell.currentWidget;
+  if (panel && panel.context) panel.context.model.dirty = false;
+  return window.jupyterapp.commands.execute('application:close').then(() => true);
+}"""
 
 
 def open_in_app(page, relative: str, *, timeout_ms: int = 90_000) -> None:

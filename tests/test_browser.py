@@ -50,8 +50,8 @@ import pytest
 
 import _browser
 import _qa
-from _jupyterlab import (HIDDEN_SOLUTIONS_HINT, KERNEL_IDLE_JS, JupyterLab, hidden_solution_problems, notebook_model,
-                         open_notebook, run_all)
+from _jupyterlab import (DISCARD_CURRENT_JS, HIDDEN_SOLUTIONS_HINT, KERNEL_IDLE_JS, JupyterLab, hidden_solution_problems,
+                         notebook_model, open_in_app, open_notebook, run_all)
 
 pytestmark = pytest.mark.browser
 
@@ -96,8 +96,10 @@ def lab(tmp_path_factory, browser):
         server.stop()
 
 
-@pytest.fixture()
-def page(browser, lab):
+@pytest.fixture(scope="module")
+def app_page(browser, lab):
+    """One tab holding one JupyterLab for every notebook of the module: it loads once, with the first notebook's
+    URL, and opens the others itself (``open_in_app``, about 3 s a notebook less than loading JupyterLab again)."""
     context = browser.new_context(viewport=VIEWPORT)
     context.set_default_timeout(60_000)
     blocked: list[str] = []
@@ -115,11 +117,35 @@ def page(browser, lab):
     tab.page_errors = []  # uncaught exceptions in the page, reported with a failure
     tab.on("pageerror", lambda err: tab.page_errors.append(str(err)))
     tab.blocked = blocked
+    tab.loaded = False  # JupyterLab not loaded yet (or to load again after a failure)
     try:
         yield tab
     finally:
         context.close()
+
+
+@pytest.fixture()
+def page(app_page, lab):
+    """The module's tab, its errors and refused requests counted from this notebook on; afterwards the
+    notebook's tab is closed without saving (the server holds copies) and its kernel shut down."""
+    app_page.page_errors.clear()
+    app_page.blocked.clear()
+    try:
+        yield app_page
+    finally:
+        try:
+            app_page.evaluate(DISCARD_CURRENT_JS)
+        except Exception:  # noqa: BLE001 - a page in a bad state: the next notebook loads JupyterLab again
+            app_page.loaded = False
         lab.shutdown_kernels()
+
+
+def _open(page, lab, name: str) -> None:
+    if page.loaded:
+        open_in_app(page, name)
+    else:
+        open_notebook(page, lab, name)
+        page.loaded = True
 
 
 # ------------------------------------------------------------------- JupyterLab interactions
@@ -281,9 +307,10 @@ def test_notebook_in_jupyterlab(page, lab, path):
     stem = path.stem
     t0 = time.perf_counter()
     try:
-        open_notebook(page, lab, path.name)
+        _open(page, lab, path.name)
         run_seconds = run_all(page, RUN_ALL_TIMEOUT_S, name=path.name)
     except Exception as err:  # a timeout says little by itself: keep the picture and the server log
+        page.loaded = False  # the next notebook starts from a fresh JupyterLab
         _shot(page, artifacts / f"{stem}-failure.png")
         raise AssertionError(
             f"{path.name}: opening or Run All failed after {time.perf_counter() - t0:.0f} s "
