@@ -15,7 +15,10 @@ Used by ``tests/test_notebooks.py`` (the stored-form test) and
 
 ``stored_form_problem`` then says whether that form is a fixed point of the
 repository's filter: a committed notebook that the filter would still change
-shows as modified as soon as JupyterLab saves it.
+shows as modified as soon as JupyterLab saves it. ``stored_notebook_problems``
+holds the rules for the stored text itself (no outputs, counts, widget state or
+timestamps; the kernelspec JupyterLab saves), for a working copy's committed form
+and for a blob already in git alike.
 """
 
 from __future__ import annotations
@@ -100,6 +103,39 @@ def committed_form(path: Path) -> CommittedForm:
     ours = _is_repository_filter(top, attribute, command)
     text = _run(command.replace("%f", shlex.quote(relative)), data, top, shell=True)
     return CommittedForm(text, "the working copy through the git clean filter", by_repository_filter=ours)
+
+
+def stored_notebook_problems(text: str, where: str) -> list[str]:
+    """What keeps a notebook's stored text (what git commits) from being clean; ``where`` starts each message.
+
+    Outputs, execution counts, widget state and execution timestamps are not stored; the kernelspec
+    is exactly what JupyterLab writes when it saves (the running ``python3`` kernel's), and
+    ``language_info`` holds the name only (JupyterLab fills in the rest; the filter keeps the name).
+    """
+    import nbformat
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    nb = nbformat.reads(text, as_version=4)
+    nbformat.validate(nb)
+    problems = []
+    dirty = [i for i, c in enumerate(nb.cells)
+             if c.cell_type == "code" and (c.get("outputs") or c.get("execution_count") is not None)]
+    if dirty:
+        problems.append(f"{where}: cells {dirty} are saved with outputs or execution counts (clear them before saving)")
+    if "widgets" in nb.metadata:
+        problems.append(f"{where}: saved widget state in metadata.widgets (clear it)")
+    timed = [i for i, c in enumerate(nb.cells) if "execution" in c.get("metadata", {})]
+    if timed:
+        problems.append(f"{where}: cells {timed} carry execution timestamps in metadata.execution (clear them)")
+    spec = KernelSpecManager().get_kernel_spec("python3")
+    expected = {"display_name": spec.display_name, "language": spec.language, "name": "python3"}
+    if dict(nb.metadata.get("kernelspec", {})) != expected:
+        problems.append(f"{where}: kernelspec must be {expected} (what JupyterLab saves), "
+                        f"not {dict(nb.metadata.get('kernelspec', {}))}")
+    if nb.metadata.get("language_info") != {"name": "python"}:
+        problems.append(f"{where}: metadata.language_info must be {{'name': 'python'}} (JupyterLab fills it in; "
+                        "the filter keeps the name)")
+    return problems
 
 
 def stored_form_problem(form: CommittedForm) -> str | None:

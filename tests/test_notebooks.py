@@ -50,31 +50,28 @@ def test_stored_without_outputs(path):
     The working copy itself may hold outputs: teaching from it must not fail the tests.
     """
     stored = _gitfilter.committed_form(path)
-    nb = nbformat.reads(stored.text, as_version=4)
-    where = f"{path.name} ({stored.how})"
-    nbformat.validate(nb)
-    dirty = [
-        i
-        for i, c in enumerate(nb.cells)
-        if c.cell_type == "code" and (c.get("outputs") or c.get("execution_count") is not None)
-    ]
-    assert not dirty, f"{where}: cells {dirty} are saved with outputs or execution counts (clear them before saving)"
-    assert "widgets" not in nb.metadata, f"{where}: saved widget state in metadata.widgets (clear it)"
-    timed = [i for i, c in enumerate(nb.cells) if "execution" in c.get("metadata", {})]
-    assert not timed, f"{where}: cells {timed} carry execution timestamps in metadata.execution (clear them)"
-    assert nb.metadata.get("kernelspec", {}).get("name") == "python3", f"{where}: kernelspec must be python3"
-    # JupyterLab rewrites the kernelspec from the running kernel when it saves: store exactly that, or opening
-    # the notebook makes it look modified.
-    from jupyter_client.kernelspec import KernelSpecManager
-
-    spec = KernelSpecManager().get_kernel_spec("python3")
-    expected = {"display_name": spec.display_name, "language": spec.language, "name": "python3"}
-    assert dict(nb.metadata["kernelspec"]) == expected, f"{where}: kernelspec must be {expected} (what JupyterLab saves)"
-    assert nb.metadata.get("language_info") == {"name": "python"}, (
-        f"{where}: metadata.language_info must be {{'name': 'python'}} (JupyterLab fills it in; the filter keeps the name)"
-    )
+    problems = _gitfilter.stored_notebook_problems(stored.text, f"{path.name} ({stored.how})")
+    assert not problems, "\n".join(problems)
     problem = _gitfilter.stored_form_problem(stored)
-    assert problem is None, f"{where}: {problem}"
+    assert problem is None, f"{path.name} ({stored.how}): {problem}"
+
+
+def test_stored_form_rules_catch_what_a_run_leaves():
+    """The stored-form rules pass a stored notebook and name each thing a run or an old kernelspec leaves."""
+    stored = _gitfilter.committed_form(NOTEBOOKS[0])
+    assert _gitfilter.stored_notebook_problems(stored.text, "clean") == []
+    nb = nbformat.reads(stored.text, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    code[0].execution_count = 1
+    code[1].outputs = [nbformat.v4.new_output("stream", text="1\n")]
+    code[2].metadata["execution"] = {"iopub.execute_input": "2026-12-04T00:00:00Z"}
+    nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {}}}
+    nb.metadata["kernelspec"]["display_name"] = "Python 3 (old)"
+    nb.metadata["language_info"] = {"name": "python", "version": "3.11.7"}
+    problems = _gitfilter.stored_notebook_problems(nbformat.writes(nb), "dirty")
+    for words in ("outputs or execution counts", "widget state", "timestamps", "kernelspec", "language_info"):
+        assert sum(words in p for p in problems) == 1, (words, problems)
+    assert len(problems) == 5, problems
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
