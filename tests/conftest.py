@@ -1,4 +1,4 @@
-"""Shared test settings, and how the suite runs in parallel (``make test``: ``pytest -n auto``).
+"""Shared test settings, and how the suite runs in parallel (``make test``: ``pytest -n <cores + 1>``).
 
 Matplotlib uses the non-interactive Agg backend in tests, and hypothesis runs a
 fixed number of examples with no deadline (the suite is not a benchmark): 200 in
