@@ -46,7 +46,7 @@ lab: setup
 # third of the time, and the extra worker keeps the cores busy (2 cores: 9.4 min of tests on 3 workers, 10.8 on 2).
 # JOBS=1 runs serially. Python caches bytecode and pytest its rewritten test modules (in the ignored __pycache__/) even
 # where the environment sets PYTHONDONTWRITEBYTECODE.
-CORES  := $(shell $(PYTHON) -c "import os; print(len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count() or 1)")
+CORES   = $(shell $(PYTHON) -c "import os; print(len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count() or 1)")
 JOBS   ?= $(shell echo $$(( $(CORES) + 1 )))
 PYTEST := PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest
 test: setup

@@ -7,8 +7,8 @@ copy of the notebooks (so autosave never writes outputs into the repository),
 and keeps its config, runtime files, user settings and workspaces in a
 temporary directory. The user settings switch off what would reach the
 network (news, update checks) and notebook windowing (every cell stays in the
-DOM, so the test sees every output). The page: :func:`open_notebook` and
-:func:`run_all` (Run > Run All Cells), with the JavaScript predicates they wait on
+DOM, so the test sees every output). The page: :func:`open_notebook`, :func:`open_in_app`,
+:func:`open_document` and :func:`run_all` (Run > Run All Cells), with the JavaScript predicates they wait on
 (``KERNEL_IDLE_JS``, ``ALL_RUN_JS``), :func:`notebook_model` (the notebook and its outputs as
 the page holds them) and :func:`hidden_solution_problems` (worked solutions a learner would see
 unasked after Run All), shared by ``tests/test_browser.py`` and ``tests/test_lab_workflow.py``.
@@ -240,6 +240,15 @@ def open_in_app(page, relative: str, *, timeout_ms: int = 90_000) -> None:
     page.wait_for_function(_CURRENT_IS_JS, arg=relative, timeout=timeout_ms, polling=100)
     page.wait_for_selector(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell", timeout=timeout_ms)
     page.wait_for_function(KERNEL_IDLE_JS, timeout=timeout_ms, polling=250)
+
+
+def open_document(page, lab: JupyterLab, relative: str, *, loaded: bool, timeout_ms: int = 90_000) -> None:
+    """Open ``relative`` as a lecturer does: by its URL when the page holds no JupyterLab yet
+    (:func:`open_notebook`), else in the JupyterLab already loaded (:func:`open_in_app`)."""
+    if loaded:
+        open_in_app(page, relative, timeout_ms=timeout_ms)
+    else:
+        open_notebook(page, lab, relative, timeout_ms=timeout_ms)
 
 
 def run_all(page, timeout_s: float, *, name: str = "") -> float:

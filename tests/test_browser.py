@@ -51,7 +51,7 @@ import pytest
 import _browser
 import _qa
 from _jupyterlab import (DISCARD_CURRENT_JS, HIDDEN_SOLUTIONS_HINT, KERNEL_IDLE_JS, JupyterLab, hidden_solution_problems,
-                         notebook_model, open_in_app, open_notebook, run_all)
+                         notebook_model, open_document, run_all)
 
 pytestmark = pytest.mark.browser
 
@@ -99,7 +99,7 @@ def lab(tmp_path_factory, browser):
 @pytest.fixture(scope="module")
 def app_page(browser, lab):
     """One tab holding one JupyterLab for every notebook of the module: it loads once, with the first notebook's
-    URL, and opens the others itself (``open_in_app``, about 3 s a notebook less than loading JupyterLab again)."""
+    URL, and opens the others itself (``open_document``, about 3 s a notebook less than loading JupyterLab again)."""
     context = browser.new_context(viewport=VIEWPORT)
     context.set_default_timeout(60_000)
     blocked: list[str] = []
@@ -138,14 +138,6 @@ def page(app_page, lab):
         except Exception:  # noqa: BLE001 - a page in a bad state: the next notebook loads JupyterLab again
             app_page.loaded = False
         lab.shutdown_kernels()
-
-
-def _open(page, lab, name: str) -> None:
-    if page.loaded:
-        open_in_app(page, name)
-    else:
-        open_notebook(page, lab, name)
-        page.loaded = True
 
 
 # ------------------------------------------------------------------- JupyterLab interactions
@@ -307,7 +299,8 @@ def test_notebook_in_jupyterlab(page, lab, path):
     stem = path.stem
     t0 = time.perf_counter()
     try:
-        _open(page, lab, path.name)
+        open_document(page, lab, path.name, loaded=page.loaded)
+        page.loaded = True
         run_seconds = run_all(page, RUN_ALL_TIMEOUT_S, name=path.name)
     except Exception as err:  # a timeout says little by itself: keep the picture and the server log
         page.loaded = False  # the next notebook starts from a fresh JupyterLab

@@ -30,6 +30,7 @@ from pathlib import Path
 import pytest
 
 import _qa
+import install_record  # tools/ (pyproject.toml: pythonpath)
 
 ROOT = _qa.ROOT
 LAB_COMMAND = ROOT / "tools" / "lab_command.sh"
@@ -129,11 +130,12 @@ def fresh_by_make_setup(record: dict, commit: str | None, changes: list[str] | N
             and record.get("changes") == [] and changes == [])
 
 
+def _pip(venv: Path) -> list[str]:
+    return [str(venv / "bin" / "python"), "-m", "pip", "--disable-pip-version-check"]
+
+
 def _this_session_environment() -> Path | None:
     """``.venv`` when this session runs in it and it is fresh (:func:`fresh_by_make_setup`), else None."""
-    sys.path.insert(0, str(ROOT / "tools"))
-    import install_record
-
     venv = ROOT / ".venv"
     if Path(sys.prefix).resolve() != venv.resolve():
         return None
@@ -164,7 +166,6 @@ def test_fresh_environment_from_the_repository_files_alone(tmp_path):
     if venv is not None:  # `make setup` just built it from a clean clone of this commit: that is the check
         repo = ROOT
         how = f"the session's own {venv.name}, new from a clean clone (.venv/.installed)"
-        pip = [str(venv / "bin" / "python"), "-m", "pip", "--disable-pip-version-check"]
     else:
         repo = tmp_path / "repo"
         for name in _repository_files():
@@ -174,10 +175,9 @@ def test_fresh_environment_from_the_repository_files_alone(tmp_path):
         venv = tmp_path / "venv"
         start = time.perf_counter()
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
-        pip = [str(venv / "bin" / "python"), "-m", "pip", "--disable-pip-version-check"]
         # --no-compile: the environment is thrown away after one import check; compiling every module at install
         # time (what `make setup` does) costs about 30 s of CPU more and checks nothing that importing does not.
-        install = subprocess.run([*pip, "install", "--quiet", "--no-compile", "-r", "requirements.txt", "-c",
+        install = subprocess.run([*_pip(venv), "install", "--quiet", "--no-compile", "-r", "requirements.txt", "-c",
                                   "constraints.txt"], cwd=repo, env=env, capture_output=True, text=True, timeout=1500)
         assert install.returncode == 0, (
             f"`pip install -r requirements.txt -c constraints.txt` failed:\n{install.stderr[-4000:]}")
@@ -191,7 +191,7 @@ def test_fresh_environment_from_the_repository_files_alone(tmp_path):
                                  timeout=120)
         assert version.returncode == 0, f"{tool} --version failed: {version.stderr[-2000:]}"
     # Binder installs binder/requirements.txt: the same set, plus nbgitpuller for class hubs.
-    dry = subprocess.run([*pip, "install", "--dry-run", "-r", "binder/requirements.txt"], cwd=repo, env=env,
+    dry = subprocess.run([*_pip(venv), "install", "--dry-run", "-r", "binder/requirements.txt"], cwd=repo, env=env,
                          capture_output=True, text=True, timeout=600)
     assert dry.returncode == 0, f"binder/requirements.txt does not resolve:\n{dry.stderr[-4000:]}"
     would = [line for line in dry.stdout.splitlines() if line.startswith("Would install")]

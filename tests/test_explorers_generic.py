@@ -188,15 +188,16 @@ def test_no_pyplot_figure_is_made_inside_the_viz_modules_except_by_the_style_hel
 @pytest.mark.slow
 @pytest.mark.parametrize("spec", SPECS, ids=IDS)
 def test_every_control_changes_the_image_and_moves_leak_nothing(spec):
-    """Every value of every control redraws the image; then LEAK_MOVES more moves leak nothing.
+    """Values spread over every control each redraw the image; then LEAK_MOVES more moves leak nothing.
 
-    The first pass (one control at a time, through its values), then one more round trip of each
-    live-recompute control, is also the warm-up: caches, fonts and first-draw allocations. A leak is looked for three ways after the moves, with the
-    controls back where the warm-up left them: the pyplot figures and the number of artists of
-    the explorer's figure are the same (exact: an update that adds artists instead of changing
-    them leaks whatever their size), and the RSS has not grown LEAK_RSS_LIMIT past the warm-up's
-    high-water mark (a bounded cache, e.g. noise kept for the largest N, comes and goes with the
-    controls; a leak of 100 kB or more per move passes the limit within the moves).
+    The first pass (one control at a time, through its values), then one more round trip of
+    each live-recompute control, is also the warm-up: caches, fonts and first-draw allocations.
+    A leak is looked for three ways after the moves, with the controls back where the warm-up
+    left them: the pyplot figures and the number of artists of the explorer's figure are the
+    same (exact: an update that adds artists instead of changing them leaks whatever their
+    size), and the RSS has not grown LEAK_RSS_LIMIT past the warm-up's high-water mark (a
+    bounded cache, e.g. noise kept for the largest N, comes and goes with the controls; a leak
+    of 100 kB or more per move passes the limit within the moves).
     """
     explorer = _build(spec)
     values: dict[str, list] = {}

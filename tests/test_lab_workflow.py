@@ -43,8 +43,8 @@ import pytest
 import _browser
 import _gitfilter
 import _qa
-from _jupyterlab import (CLOSE_CURRENT_JS, HIDDEN_SOLUTIONS_HINT, JupyterLab, hidden_solution_problems, open_in_app,
-                         open_notebook, run_all)
+from _jupyterlab import (CLOSE_CURRENT_JS, HIDDEN_SOLUTIONS_HINT, JupyterLab, hidden_solution_problems, open_document,
+                         run_all)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -167,10 +167,7 @@ _SAVED_JS = "() => { const p = window.jupyterapp.shell.currentWidget; return !!p
 
 def _open(page, lab, relative: str, *, first: bool) -> None:
     """The first notebook by its URL (JupyterLab loads), the others from the same JupyterLab, as a lecturer would."""
-    if first:
-        open_notebook(page, lab, relative)
-    else:
-        open_in_app(page, relative)
+    open_document(page, lab, relative, loaded=not first)
     page.wait_for_timeout(500)  # the kernel's info reply fills in language_info
 
 
